@@ -1,0 +1,134 @@
+//! One module per command. Each turns parsed flags into calls on the
+//! library and prints the result; shared input handling lives here.
+
+mod events;
+mod prompt;
+mod sample;
+mod sign;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+
+use vq_hook::payload::{Overrides, Payload};
+use vq_hook::{events as catalogue, term, Error, Result};
+
+use crate::cli::{Cli, Command, OverrideArgs};
+
+/// Exit codes, as SPEC.md numbers them.
+pub const SUCCESS: u8 = 0;
+pub const NEGATIVE: u8 = 1;
+
+/// Output options every command honours.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+pub fn run(cli: Cli) -> Result<u8> {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Events(args) => events::run(&args),
+        Command::Sample(args) => sample::run(&args),
+        Command::Sign(args) => sign::run(&args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "vq-hook", &mut std::io::stdout());
+            Ok(SUCCESS)
+        }
+        other => Err(Error::usage(format!("{other:?} is not built yet {ui:?}"))),
+    }
+}
+
+/// Prints a clap error as one `vq-hook: error:` line (help and version go
+/// to stdout with exit 0, as clap would).
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+        return ExitCode::from(code);
+    }
+    let text = e.to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .collect();
+    let line = parts.join("; ");
+    term::error(line.strip_prefix("error: ").unwrap_or(&line));
+    ExitCode::from(2)
+}
+
+/// Reads FILE, or stdin when FILE is absent or `-`.
+pub fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, String)> {
+    let mut buf = Vec::new();
+    match file {
+        Some(p) if p != Path::new("-") => {
+            if p.is_dir() {
+                return Err(Error::usage(format!("{} is a directory, not a file", p.display())));
+            }
+            let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+            f.read_to_end(&mut buf).map_err(|e| Error::io(p, e))?;
+            Ok((buf, p.display().to_string()))
+        }
+        _ => {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io_on("stdin", e))?;
+            Ok((buf, "stdin".to_string()))
+        }
+    }
+}
+
+/// Collects the override flags into the library's form.
+pub fn overrides(args: &OverrideArgs) -> Overrides {
+    let mut fields = Vec::new();
+    let named = [
+        ("projectId", &args.project_id),
+        ("projectName", &args.project_name),
+        ("projectSlug", &args.project_slug),
+        ("runId", &args.run_id),
+        ("runType", &args.run_type),
+    ];
+    for (key, value) in named {
+        if let Some(v) = value {
+            fields.push((key, v.clone()));
+        }
+    }
+    Overrides {
+        fields,
+        sets: args.set.clone(),
+        unsets: args.unset.clone(),
+    }
+}
+
+/// The payload for one event (or for `--payload` when `event` is None),
+/// with overrides applied and warnings printed.
+pub fn load_payload(event: Option<&str>, args: &OverrideArgs) -> Result<Payload> {
+    let overrides = overrides(args);
+    let (payload, warnings) = match &args.payload {
+        Some(path) => {
+            let (bytes, name) = read_input(Some(path))?;
+            let name = if name == "stdin" { name } else { format!("--payload {name}") };
+            Payload::from_bytes(bytes, &name, &overrides)?
+        }
+        None => {
+            let name = event.ok_or_else(|| Error::usage("no event given"))?;
+            Payload::from_sample(catalogue::find(name)?, &overrides)?
+        }
+    };
+    for w in warnings {
+        term::warn(&w);
+    }
+    Ok(payload)
+}

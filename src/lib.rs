@@ -1,0 +1,13 @@
+//! vq-hook's domain: VisualQ's events and samples, payload rendering, the
+//! signature scheme, secrets, and value parsing. The `vq-hook` binary wires
+//! its commands to these modules.
+
+pub mod error;
+pub mod events;
+pub mod payload;
+pub mod secret;
+pub mod signature;
+pub mod term;
+pub mod values;
+
+pub use error::{Error, Result};
