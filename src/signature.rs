@@ -210,6 +210,38 @@ pub fn decode_hex(s: &str) -> Option<Digest> {
     Some(out)
 }
 
+/// The outcome of comparing the expected digests (one per secret) with the
+/// values a request carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// `secret` (index into the expected digests) produced `value` (index
+    /// into the received values).
+    Valid { secret: usize, value: usize },
+    /// Values were present but none matched (or none was well formed).
+    Invalid,
+    /// The request carried no signature value at all.
+    Missing,
+}
+
+/// Compares every well-formed received value with every expected digest in
+/// constant time. Malformed values never match, whatever they salvage.
+pub fn check(expected: &[Digest], received: &[Received]) -> Check {
+    if received.is_empty() {
+        return Check::Missing;
+    }
+    let mut found = None;
+    for (v, r) in received.iter().enumerate() {
+        if let Parsed::WellFormed(d) = &r.parsed {
+            for (s, e) in expected.iter().enumerate() {
+                if digests_equal(e, d) && found.is_none() {
+                    found = Some(Check::Valid { secret: s, value: v });
+                }
+            }
+        }
+    }
+    found.unwrap_or(Check::Invalid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +287,16 @@ mod tests {
         let b64 = base64::engine::general_purpose::STANDARD.encode(d);
         assert_eq!(kind(&format!("sha256={b64}")), Some(Malformed::Base64));
         assert_eq!(kind(""), Some(Malformed::Empty));
+    }
+
+    #[test]
+    fn check_finds_any_match() {
+        let (a, b) = (digest(b"old", b"x"), digest(b"new", b"x"));
+        let vals = parse_values([format!("sha256={}", to_hex(&a)).as_bytes()]);
+        assert_eq!(check(&[b, a], &vals), Check::Valid { secret: 1, value: 0 });
+        assert_eq!(check(&[b], &vals), Check::Invalid);
+        assert_eq!(check(&[b], &[]), Check::Missing);
+        let no_prefix = parse_values([to_hex(&b).as_bytes()]);
+        assert_eq!(check(&[b], &no_prefix), Check::Invalid);
     }
 }
