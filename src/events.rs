@@ -78,7 +78,13 @@ pub const EVENTS: &[EventType] = &[
 ];
 
 /// The five documented values of `runType`.
-pub const RUN_TYPES: &[&str] = &["vrt-test", "perf-test", "seo-test", "tracking-test", "baseline"];
+pub const RUN_TYPES: &[&str] = &[
+    "vrt-test",
+    "perf-test",
+    "seo-test",
+    "tracking-test",
+    "baseline",
+];
 
 /// Looks an event up by name, or explains which names exist.
 pub fn find(name: &str) -> Result<&'static EventType> {
@@ -109,7 +115,14 @@ pub fn nearest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
             let distance = strsim::damerau_levenshtein(&lower, c);
             // A prefix or a leg of the name ("completed") is a strong hint too.
             let partial = c.starts_with(&lower) || c.split('.').any(|part| part == lower);
-            (if partial && !lower.is_empty() { 0 } else { distance }, *c)
+            (
+                if partial && !lower.is_empty() {
+                    0
+                } else {
+                    distance
+                },
+                *c,
+            )
         })
         .min_by_key(|(d, _)| *d)
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
@@ -148,8 +161,14 @@ mod tests {
         let err = find("run.complete").unwrap_err().to_string();
         assert!(err.contains("did you mean 'run.completed'"), "{err}");
         assert!(err.contains("quality_score.dropped"), "{err}");
-        assert!(find("zzz").unwrap_err().to_string().starts_with("unknown event 'zzz': known"));
-        assert_eq!(nearest("diff", &["diff.detected", "run.failed"]), Some("diff.detected"));
+        assert!(find("zzz")
+            .unwrap_err()
+            .to_string()
+            .starts_with("unknown event 'zzz': known"));
+        assert_eq!(
+            nearest("diff", &["diff.detected", "run.failed"]),
+            Some("diff.detected")
+        );
         assert!(check_run_type("vrt").unwrap_err().contains("vrt-test"));
     }
 }

@@ -2,11 +2,14 @@
 //! signature scheme, secrets, and value parsing. The `vq-hook` binary wires
 //! its commands to these modules.
 
+pub mod delivery;
 pub mod error;
 pub mod events;
+pub mod load;
 pub mod payload;
 pub mod secret;
 pub mod signature;
+pub mod target;
 pub mod term;
 pub mod values;
 

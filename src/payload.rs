@@ -43,7 +43,10 @@ impl Overrides {
         }
         for path in &self.unsets {
             if !unset_path(root, path) {
-                warnings.push(format!("--unset {}: the payload has no such field", path.join(".")));
+                warnings.push(format!(
+                    "--unset {}: the payload has no such field",
+                    path.join(".")
+                ));
             }
         }
         Ok(warnings)
@@ -149,7 +152,11 @@ impl Payload {
     }
 
     /// A payload read from a file or stdin (`name` is how to refer to it).
-    pub fn from_bytes(bytes: Vec<u8>, name: &str, overrides: &Overrides) -> Result<(Self, Vec<String>)> {
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        name: &str,
+        overrides: &Overrides,
+    ) -> Result<(Self, Vec<String>)> {
         let mut value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| Error::malformed(format!("{name} is not valid JSON: {e}")))?;
         Self::finish(&mut value, overrides, Verbatim::File(bytes))
@@ -202,7 +209,8 @@ pub fn consistency_warnings(value: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let data = value.get("data");
     let num = |k: &str| data.and_then(|d| d.get(k)).and_then(Value::as_f64);
-    if let (Some(total), Some(passed), Some(failed)) = (num("total"), num("passed"), num("failed")) {
+    if let (Some(total), Some(passed), Some(failed)) = (num("total"), num("passed"), num("failed"))
+    {
         if passed + failed != total {
             out.push(format!(
                 "data.passed + data.failed = {} but data.total = {}",
@@ -270,11 +278,17 @@ mod tests {
     #[test]
     fn set_keeps_position_and_types_values() {
         let e = events::find("run.completed").unwrap();
-        let o = overrides(&["data.passed=7", "data.note=hi", "runId=\"3\"", "x.y.z=null"], &[]);
+        let o = overrides(
+            &["data.passed=7", "data.note=hi", "runId=\"3\"", "x.y.z=null"],
+            &[],
+        );
         let (p, w) = Payload::from_sample(e, &o).unwrap();
         let body = String::from_utf8(p.body()).unwrap();
         assert!(body.contains(r#""runId":"3","runType""#), "{body}");
-        assert!(body.contains(r#""passed":7,"failed":2,"note":"hi"}"#), "{body}");
+        assert!(
+            body.contains(r#""passed":7,"failed":2,"note":"hi"}"#),
+            "{body}"
+        );
         assert!(body.ends_with(r#","x":{"y":{"z":null}}}"#), "{body}");
         assert_eq!(w.len(), 1, "{w:?}");
     }
@@ -286,7 +300,10 @@ mod tests {
         assert_eq!(p.value["data"], serde_json::json!({}));
         assert_eq!(w, vec!["--unset nope: the payload has no such field"]);
         let err = Payload::from_sample(e, &overrides(&["runId.x=1"], &[])).unwrap_err();
-        assert_eq!(err.to_string(), "--set runId.x: 'runId' is a string, not an object");
+        assert_eq!(
+            err.to_string(),
+            "--set runId.x: 'runId' is a string, not an object"
+        );
         assert!(parse_set("novalue").is_err());
         assert!(parse_set("a..b=1").is_err());
         assert_eq!(parse_set("a=").unwrap().1, Value::String(String::new()));

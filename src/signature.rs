@@ -234,7 +234,10 @@ pub fn check(expected: &[Digest], received: &[Received]) -> Check {
         if let Parsed::WellFormed(d) = &r.parsed {
             for (s, e) in expected.iter().enumerate() {
                 if digests_equal(e, d) && found.is_none() {
-                    found = Some(Check::Valid { secret: s, value: v });
+                    found = Some(Check::Valid {
+                        secret: s,
+                        value: v,
+                    });
                 }
             }
         }
@@ -280,10 +283,19 @@ mod tests {
         };
         assert_eq!(kind(&hex), Some(Malformed::NoPrefix));
         assert_eq!(kind("garbage"), Some(Malformed::NoPrefix));
-        assert_eq!(kind(&format!("sha1={hex}")), Some(Malformed::OtherAlgorithm));
-        assert_eq!(kind(&format!("sha256= {hex}")), Some(Malformed::SpaceAfterPrefix));
+        assert_eq!(
+            kind(&format!("sha1={hex}")),
+            Some(Malformed::OtherAlgorithm)
+        );
+        assert_eq!(
+            kind(&format!("sha256= {hex}")),
+            Some(Malformed::SpaceAfterPrefix)
+        );
         assert_eq!(kind("sha256=abc"), Some(Malformed::WrongLength));
-        assert_eq!(kind(&format!("sha256={}", "z".repeat(64))), Some(Malformed::NotHex));
+        assert_eq!(
+            kind(&format!("sha256={}", "z".repeat(64))),
+            Some(Malformed::NotHex)
+        );
         let b64 = base64::engine::general_purpose::STANDARD.encode(d);
         assert_eq!(kind(&format!("sha256={b64}")), Some(Malformed::Base64));
         assert_eq!(kind(""), Some(Malformed::Empty));
@@ -293,7 +305,13 @@ mod tests {
     fn check_finds_any_match() {
         let (a, b) = (digest(b"old", b"x"), digest(b"new", b"x"));
         let vals = parse_values([format!("sha256={}", to_hex(&a)).as_bytes()]);
-        assert_eq!(check(&[b, a], &vals), Check::Valid { secret: 1, value: 0 });
+        assert_eq!(
+            check(&[b, a], &vals),
+            Check::Valid {
+                secret: 1,
+                value: 0
+            }
+        );
         assert_eq!(check(&[b], &vals), Check::Invalid);
         assert_eq!(check(&[b], &[]), Check::Missing);
         let no_prefix = parse_values([to_hex(&b).as_bytes()]);

@@ -17,8 +17,7 @@ pub fn init_color(choice: Option<bool>) {
         } else if set("CLICOLOR_FORCE") {
             true
         } else {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            std::io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
         }
     });
     colored::control::set_override(on);

@@ -2,8 +2,11 @@
 //! library and prints the result; shared input handling lives here.
 
 mod events;
+mod load;
 mod prompt;
+mod report;
 mod sample;
+mod send;
 mod sign;
 
 use std::io::Read;
@@ -35,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Events(args) => events::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Sign(args) => sign::run(&args),
+        Command::Send(args) => send::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -51,17 +55,25 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         e.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
         let _ = e.print();
-        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
         return ExitCode::from(code);
     }
     let text = e.to_string();
     let parts: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
         .collect();
     let line = parts.join("; ");
     term::error(line.strip_prefix("error: ").unwrap_or(&line));
@@ -74,7 +86,10 @@ pub fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, String)> {
     match file {
         Some(p) if p != Path::new("-") => {
             if p.is_dir() {
-                return Err(Error::usage(format!("{} is a directory, not a file", p.display())));
+                return Err(Error::usage(format!(
+                    "{} is a directory, not a file",
+                    p.display()
+                )));
             }
             let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
             f.read_to_end(&mut buf).map_err(|e| Error::io(p, e))?;
@@ -119,7 +134,11 @@ pub fn load_payload(event: Option<&str>, args: &OverrideArgs) -> Result<Payload>
     let (payload, warnings) = match &args.payload {
         Some(path) => {
             let (bytes, name) = read_input(Some(path))?;
-            let name = if name == "stdin" { name } else { format!("--payload {name}") };
+            let name = if name == "stdin" {
+                name
+            } else {
+                format!("--payload {name}")
+            };
             Payload::from_bytes(bytes, &name, &overrides)?
         }
         None => {

@@ -12,7 +12,9 @@ use crate::cli::SampleArgs;
 pub fn run(args: &SampleArgs) -> Result<u8> {
     let names: Vec<Option<&str>> = if args.all {
         if args.overrides.payload.is_some() {
-            return Err(Error::usage("--all prints the samples; it cannot be used with --payload"));
+            return Err(Error::usage(
+                "--all prints the samples; it cannot be used with --payload",
+            ));
         }
         EVENTS.iter().map(|e| Some(e.name)).collect()
     } else {

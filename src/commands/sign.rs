@@ -16,9 +16,15 @@ pub fn run(args: &SignArgs) -> Result<u8> {
     let (mut reader, name): (Box<dyn Read>, String) = match args.file.as_deref() {
         Some(p) if p != Path::new("-") => {
             if p.is_dir() {
-                return Err(Error::usage(format!("{} is a directory, not a file", p.display())));
+                return Err(Error::usage(format!(
+                    "{} is a directory, not a file",
+                    p.display()
+                )));
             }
-            (Box::new(File::open(p).map_err(|e| Error::io(p, e))?), p.display().to_string())
+            (
+                Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+                p.display().to_string(),
+            )
         }
         _ => (Box::new(std::io::stdin().lock()), "stdin".into()),
     };

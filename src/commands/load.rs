@@ -1,0 +1,118 @@
+//! `send --repeat N --concurrency C`: the load mode's progress bar, output
+//! and summary.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use colored::Colorize;
+use indicatif::{ProgressBar, ProgressStyle};
+use vq_hook::delivery::{Policy, Request, Sender};
+use vq_hook::load::{self, Summary};
+use vq_hook::secret::Secret;
+use vq_hook::values::format_duration;
+use vq_hook::{Error, Result};
+
+use super::{report, Ui, NEGATIVE, SUCCESS};
+
+pub struct Load<'a> {
+    pub template: &'a Request,
+    pub secret: Option<Secret>,
+    pub fresh_run_id: bool,
+    pub n: u64,
+    pub concurrency: u32,
+    pub json: bool,
+}
+
+pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io_on("the async runtime", e))?;
+    let bar = progress_bar(load.n, load.json || ui.quiet);
+    let template = load.template.clone();
+    let (secret, fresh) = (load.secret.clone(), load.fresh_run_id);
+    let make = move || {
+        let run_id =
+            fresh.then(|| format!("run_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
+        template.redelivery(secret.as_ref(), run_id.as_deref())
+    };
+    let (json, tick) = (load.json, Arc::new(bar.clone()));
+    let on_report = move |r: &vq_hook::delivery::Report| {
+        if json {
+            report::emit(&format!("{}\n", r.to_json()));
+        }
+        tick.inc(1);
+    };
+    let summary = runtime.block_on(load::run(
+        sender.clone(),
+        *policy,
+        load.n,
+        load.concurrency,
+        make,
+        on_report,
+    ));
+    bar.finish_and_clear();
+    if load.json {
+        report::emit(&format!("{}\n", summary.to_json()));
+    } else {
+        report::emit(&human(&summary, load.concurrency));
+    }
+    Ok(if summary.failed == 0 {
+        SUCCESS
+    } else {
+        NEGATIVE
+    })
+}
+
+fn progress_bar(n: u64, hidden: bool) -> ProgressBar {
+    if hidden || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(n);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} deliveries  {per_sec}  eta {eta}")
+            .expect("the template is valid"),
+    );
+    bar
+}
+
+fn human(s: &Summary, concurrency: u32) -> String {
+    let total = s.delivered + s.failed;
+    let mut out = format!(
+        "{} deliveries at concurrency {concurrency} in {} ({:.1}/s)\n",
+        total,
+        format_duration(s.elapsed),
+        s.per_second()
+    );
+    out.push_str(&format!(
+        "  delivered {}  failed {}  attempts {}\n",
+        s.delivered.to_string().green().bold(),
+        if s.failed > 0 {
+            s.failed.to_string().red().bold()
+        } else {
+            "0".normal()
+        },
+        s.attempts
+    ));
+    let statuses: Vec<String> = s
+        .statuses
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    out.push_str(&format!("  final status  {}\n", statuses.join("  ")));
+    out.push_str(&format!(
+        "  latency  p50 {}  p90 {}  p99 {}  max {}\n",
+        format_duration(s.latency.quantile(0.5)),
+        format_duration(s.latency.quantile(0.9)),
+        format_duration(s.latency.quantile(0.99)),
+        format_duration(s.latency.max())
+    ));
+    if s.slow > 0 {
+        out.push_str(&format!(
+            "  {} {} attempts took over 8s (VisualQ gives up at 10s)\n",
+            "slow:".yellow().bold(),
+            s.slow
+        ));
+    }
+    out
+}

@@ -1,0 +1,9 @@
+//! Delivering a webhook the way VisualQ does: the request ([`request`]),
+//! the retry policy ([`retry`]) and the attempts over HTTP ([`client`]).
+
+pub mod client;
+pub mod request;
+pub mod retry;
+
+pub use client::{Attempt, Policy, Report, Sender, Tls, PLATFORM_TIMEOUT, SLOW};
+pub use request::{parse_header, Request, Signing};

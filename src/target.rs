@@ -1,0 +1,96 @@
+//! Validating the endpoint URL before any network I/O: a scheme is
+//! required, only http and https are spoken, and IPv6 literals need
+//! brackets (otherwise `::1:8080` is ambiguous).
+
+use reqwest::Url;
+
+use crate::error::{Error, Result};
+
+/// Parses and checks a target URL, with a suggestion when it can tell what
+/// was meant.
+pub fn parse_url(input: &str) -> Result<Url> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(Error::usage("the URL is empty"));
+    }
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return Err(no_scheme(s));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(Error::usage(format!(
+            "URL '{s}' uses the scheme '{scheme}': only http:// and https:// are supported"
+        )));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    if !host_port.starts_with('[') && host_port.matches(':').count() > 1 {
+        return Err(Error::usage(format!(
+            "URL '{s}' has an IPv6 address without brackets: write it as {scheme}://[{}]",
+            bracket_hint(host_port)
+        )));
+    }
+    let url = Url::parse(s).map_err(|e| Error::usage(format!("URL '{s}' is not valid: {e}")))?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::usage(format!("URL '{s}' has no host")));
+    }
+    Ok(url)
+}
+
+fn no_scheme(s: &str) -> Error {
+    // `localhost:3000/hook` parses as scheme `localhost`, which is never
+    // what a user means; suggest plain http for local hosts, https otherwise.
+    let host = s.split(['/', ':']).next().unwrap_or("");
+    let local = host == "localhost" || host.starts_with("127.") || host.starts_with('[');
+    let scheme = if local || s.contains(':') {
+        "http"
+    } else {
+        "https"
+    };
+    Error::usage(format!(
+        "URL '{s}' has no scheme: did you mean '{scheme}://{s}'?"
+    ))
+}
+
+/// `::1:8080` → `::1]:8080` is guesswork; show the address part in brackets
+/// and leave the port to the user when it cannot be told apart.
+fn bracket_hint(host_port: &str) -> String {
+    format!("{host_port}]:PORT")
+}
+
+/// Whether the target needs TLS (so plain http can skip all TLS set-up).
+pub fn is_https(url: &Url) -> bool {
+    url.scheme() == "https"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_http_https_and_bracketed_ipv6() {
+        for ok in [
+            "http://127.0.0.1:8/x",
+            "https://example.com",
+            "http://[::1]:9/x?y=1",
+        ] {
+            assert!(parse_url(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_with_a_suggestion() {
+        let e = parse_url("localhost:3000/hook").unwrap_err().to_string();
+        assert!(
+            e.contains("did you mean 'http://localhost:3000/hook'"),
+            "{e}"
+        );
+        let e = parse_url("example.com/hook").unwrap_err().to_string();
+        assert!(e.contains("'https://example.com/hook'"), "{e}");
+        let e = parse_url("http://::1:8080/x").unwrap_err().to_string();
+        assert!(e.contains("without brackets"), "{e}");
+        let e = parse_url("ftp://h/x").unwrap_err().to_string();
+        assert!(e.contains("only http:// and https://"), "{e}");
+        assert!(parse_url("http://").is_err());
+        assert!(parse_url("  ").is_err());
+    }
+}
