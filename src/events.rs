@@ -106,26 +106,24 @@ pub fn lookup(name: &str) -> Option<&'static EventType> {
     EVENTS.iter().find(|e| e.name == name)
 }
 
-/// The candidate closest to `input`, when it is close enough to be a typo.
+/// The candidate closest to `input`, when it is close enough to be a typo
+/// (Jaro-Winkler similarity, the measure clap uses for its suggestions).
 pub fn nearest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = input.to_ascii_lowercase();
     candidates
         .iter()
         .map(|c| {
-            let distance = strsim::damerau_levenshtein(&lower, c);
-            // A prefix or a leg of the name ("completed") is a strong hint too.
-            let partial = c.starts_with(&lower) || c.split('.').any(|part| part == lower);
-            (
-                if partial && !lower.is_empty() {
-                    0
-                } else {
-                    distance
-                },
-                *c,
-            )
+            // A leg of the name ("completed") is as good as a typo.
+            let partial = !lower.is_empty() && c.split('.').any(|part| part == lower);
+            let score = if partial {
+                1.0
+            } else {
+                strsim::jaro_winkler(&lower, c)
+            };
+            (score, *c)
         })
-        .min_by_key(|(d, _)| *d)
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
 

@@ -176,6 +176,11 @@ impl Payload {
         Ok((payload, warnings))
     }
 
+    /// Whether the bytes are a user's file kept exactly as read.
+    pub fn is_verbatim_file(&self) -> bool {
+        matches!(self.verbatim, Some(Verbatim::File(_)))
+    }
+
     /// The `event` field, if the payload has one.
     pub fn event(&self) -> Option<&str> {
         self.value.get("event").and_then(Value::as_str)

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use vq_hook::events::EVENTS;
 use vq_hook::payload::Payload;
-use vq_hook::{Error, Result};
+use vq_hook::{term, Error, Result};
 
 use super::{load_payload, SUCCESS};
 use crate::cli::SampleArgs;
@@ -39,6 +39,10 @@ fn render(payload: &Payload, compact: bool) -> Vec<u8> {
         let mut line = serde_json::to_vec(&payload.value).expect("serialises");
         line.push(b'\n');
         line
+    } else if term::color_enabled() && !payload.is_verbatim_file() {
+        // Same layout as the documented text, with colour on a terminal;
+        // piped output stays byte-exact because colour is off there.
+        format!("{}\n", term::pretty_json(&payload.value)).into_bytes()
     } else {
         payload.pretty()
     }

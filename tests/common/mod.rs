@@ -10,6 +10,21 @@ use std::thread;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use vq_hook::secret::Secret;
+use vq_hook::signature;
+
+/// The signature header value `secret` gives `body`.
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    signature::sign(&Secret::from_flag(secret, 0), body)
+}
+
+/// stdout and stderr of a finished command, as text.
+pub fn output_text(out: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
 
 /// The built binary with no `VQ_HOOK_*`, proxy or colour variables leaking
 /// in from the environment, and colour off.
@@ -79,6 +94,8 @@ pub struct Recorded {
     /// Header names lower-cased, values as sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The whole request as it arrived on the wire.
+    pub raw: Vec<u8>,
 }
 
 impl Recorded {
@@ -106,7 +123,11 @@ impl TestServer {
 
     pub fn start_on(host: &str, script: Vec<Reply>) -> Self {
         assert!(!script.is_empty(), "a server needs at least one reply");
-        let bind = if host.contains(':') { format!("[{host}]:0") } else { format!("{host}:0") };
+        let bind = if host.contains(':') {
+            format!("[{host}]:0")
+        } else {
+            format!("{host}:0")
+        };
         let listener = TcpListener::bind(bind).expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -114,11 +135,16 @@ impl TestServer {
         let counter = Arc::new(Mutex::new(0usize));
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (seen, script, counter) = (Arc::clone(&seen), script.clone(), Arc::clone(&counter));
+                let (seen, script, counter) =
+                    (Arc::clone(&seen), script.clone(), Arc::clone(&counter));
                 thread::spawn(move || serve(stream, &script, &seen, &counter));
             }
         });
-        TestServer { port, host: host.to_string(), requests }
+        TestServer {
+            port,
+            host: host.to_string(),
+            requests,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -142,7 +168,9 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
-        let Some(req) = read_request(&mut reader) else { return };
+        let Some(req) = read_request(&mut reader) else {
+            return;
+        };
         let index = {
             let mut n = counter.lock().unwrap();
             *n += 1;
@@ -154,9 +182,17 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
                 let _ = stream.shutdown(Shutdown::Both);
                 return;
             }
-            Reply::Respond { status, headers, body, delay } => {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+                delay,
+            } => {
                 thread::sleep(*delay);
-                let mut head = format!("HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n", body.len());
+                let mut head = format!(
+                    "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n",
+                    body.len()
+                );
                 for (k, v) in headers {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
@@ -172,6 +208,7 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
     let mut line = String::new();
     reader.read_line(&mut line).ok().filter(|n| *n > 0)?;
+    let mut raw = line.clone().into_bytes();
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let path = parts.next()?.to_string();
@@ -179,6 +216,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
     loop {
         let mut h = String::new();
         reader.read_line(&mut h).ok()?;
+        raw.extend_from_slice(h.as_bytes());
         let h = h.trim_end_matches(['\r', '\n']);
         if h.is_empty() {
             break;
@@ -193,5 +231,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Recorded { method, path, headers, body })
+    raw.extend_from_slice(&body);
+    Some(Recorded {
+        method,
+        path,
+        headers,
+        body,
+        raw,
+    })
 }
