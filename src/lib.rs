@@ -5,10 +5,12 @@
 pub mod capture;
 pub mod error;
 pub mod events;
+pub mod hints;
 pub mod payload;
 pub mod secret;
 pub mod signature;
 pub mod term;
 pub mod values;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -59,7 +59,8 @@ fn truncated_body_names_the_counts() {
 
 #[test]
 fn chunked_bodies_are_joined() {
-    let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
+    let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\
+                3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
     assert_eq!(body_of(raw, true).unwrap().0, b"abcde");
     let lf = b"POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n";
     assert_eq!(body_of(lf, true).unwrap().0, b"abc");

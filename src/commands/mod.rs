@@ -5,6 +5,7 @@ mod events;
 mod prompt;
 mod sample;
 mod sign;
+mod verify;
 
 use std::io::Read;
 use std::path::Path;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Events(args) => events::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Sign(args) => sign::run(&args),
+        Command::Verify(args) => verify::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
