@@ -25,6 +25,9 @@ use crate::error::{Error, Result};
 /// The longest request head accepted; past it the input is not a request.
 pub const HEAD_LIMIT: usize = 1024 * 1024;
 
+/// The most header lines accepted.
+const MAX_HEADERS: usize = 4096;
+
 /// The request line and headers of a captured request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Head {
@@ -194,11 +197,13 @@ pub fn parse_head<R: Read>(input: &mut R) -> Result<(Head, Vec<u8>)> {
             return Ok((head, rest));
         }
         if buf.len() > HEAD_LIMIT {
-            return Err(Error::malformed(format!(
-                "no blank line ends the request head within its first {} lines ({} bytes)",
-                count_lines(&buf),
-                buf.len()
-            )));
+            return Err(incomplete(&buf).unwrap_or_else(|| {
+                Error::malformed(format!(
+                    "no blank line ends the request head within its first {} lines ({} bytes)",
+                    count_lines(&buf),
+                    buf.len()
+                ))
+            }));
         }
         let n = loop {
             match input.read(&mut chunk) {
@@ -208,7 +213,12 @@ pub fn parse_head<R: Read>(input: &mut R) -> Result<(Head, Vec<u8>)> {
             }
         };
         if n == 0 {
-            return Err(incomplete(&buf));
+            return Err(incomplete(&buf).unwrap_or_else(|| {
+                Error::malformed(format!(
+                    "the request head has no blank line after its headers (input ends on line {})",
+                    count_lines(&buf).max(1)
+                ))
+            }));
         }
         buf.extend_from_slice(&chunk[..n]);
     }
@@ -238,29 +248,29 @@ fn try_parse(buf: &[u8]) -> Result<Option<Head>> {
                 }));
             }
             Ok(httparse::Status::Partial) => return Ok(None),
-            Err(httparse::Error::TooManyHeaders) if capacity < 4096 => capacity *= 8,
+            Err(httparse::Error::TooManyHeaders) if capacity < MAX_HEADERS => capacity *= 8,
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(Error::malformed(format!(
+                    "the request has more than {MAX_HEADERS} header lines"
+                )))
+            }
             Err(e) => return Err(locate(buf, e)),
         }
     }
 }
 
-/// The error for input that ended before the head did.
-fn incomplete(buf: &[u8]) -> Error {
+/// The error for a head that never ended, when a bad line or an empty
+/// input explains it; `None` when only the blank line is missing.
+fn incomplete(buf: &[u8]) -> Option<Error> {
     if buf.iter().all(|b| b.is_ascii_whitespace()) {
-        return Error::malformed(
+        return Some(Error::malformed(
             "empty input: expected a raw HTTP request (request line, headers, blank line, body)",
-        );
+        ));
     }
     // Closing the head ourselves tells a bad line from a missing blank line.
     let mut closed = buf.to_vec();
     closed.extend_from_slice(b"\r\n\r\n");
-    match try_parse(&closed) {
-        Err(e) => e,
-        _ => Error::malformed(format!(
-            "the request head has no blank line after its headers (input ends on line {})",
-            count_lines(buf).max(1)
-        )),
-    }
+    try_parse(&closed).err()
 }
 
 /// Names the line httparse stopped at: the first prefix of whole lines that
@@ -286,7 +296,7 @@ fn locate(buf: &[u8], err: httparse::Error) -> Error {
             trial.extend_from_slice(b"\r\n");
         }
         trial.extend_from_slice(b"\r\n");
-        let mut headers = vec![httparse::EMPTY_HEADER; 4096];
+        let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
         if httparse::Request::new(&mut headers).parse(&trial).is_err() {
             let shown = quote(line);
             return Error::malformed(if request_seen {

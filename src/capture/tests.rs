@@ -175,3 +175,16 @@ fn many_headers_are_fine() {
     let c = load(&raw).unwrap();
     assert_eq!((c.headers.len(), c.body.as_slice()), (301, &b"z"[..]));
 }
+
+#[test]
+fn endless_or_oversized_heads_are_refused() {
+    let msg = err(&vec![b'A'; HEAD_LIMIT + 10_000], true);
+    assert!(msg.contains("line 1"), "{msg}");
+    let mut raw = b"POST / HTTP/1.1\r\n".to_vec();
+    for i in 0..5000 {
+        raw.extend_from_slice(format!("X-{i}: v\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n");
+    let msg = err(&raw, true);
+    assert!(msg.contains("more than 4096 header lines"), "{msg}");
+}
