@@ -2,9 +2,11 @@
 //! signature scheme, secrets, and value parsing. The `vq-hook` binary wires
 //! its commands to these modules.
 
+pub mod capture;
 pub mod delivery;
 pub mod error;
 pub mod events;
+pub mod hints;
 pub mod load;
 pub mod payload;
 pub mod secret;
@@ -12,5 +14,6 @@ pub mod signature;
 pub mod target;
 pub mod term;
 pub mod values;
+pub mod verify;
 
 pub use error::{Error, Result};

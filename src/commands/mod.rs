@@ -8,6 +8,7 @@ mod report;
 mod sample;
 mod send;
 mod sign;
+mod verify;
 
 use std::io::Read;
 use std::path::Path;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sample(args) => sample::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Send(args) => send::run(&args, ui),
+        Command::Verify(args) => verify::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
