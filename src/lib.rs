@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod events;
+pub mod listen;
 pub mod payload;
 pub mod secret;
 pub mod signature;

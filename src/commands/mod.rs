@@ -2,6 +2,7 @@
 //! library and prints the result; shared input handling lives here.
 
 mod events;
+mod listen;
 mod prompt;
 mod sample;
 mod sign;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Events(args) => events::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Sign(args) => sign::run(&args),
+        Command::Listen(args) => listen::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
