@@ -6,42 +6,21 @@ mod common;
 use std::io::{BufReader, Write};
 use std::time::{Duration, Instant};
 
-use common::{exchange, raw_post, read_response, vq, Listening};
+use common::Listening;
+use common::{exchange, raw_post, read_response, saved_body, signed, unsigned, verify, vq};
 use serde_json::Value;
 use vq_hook::secret::Secret;
 use vq_hook::signature::sign;
 
 const SECRET: &str = "s3cret";
 
-fn signed(secret: &str, id: &str, body: &[u8]) -> Vec<u8> {
-    let sig = sign(&Secret::from_flag(secret, 0), body);
-    raw_post(
-        "/hook",
-        &[
-            ("User-Agent", "VisualQ-Webhook/1.0"),
-            ("Content-Type", "application/json"),
-            ("X-VisualQ-Event", "run.completed"),
-            ("X-VisualQ-Delivery", id),
-            ("X-VisualQ-Signature", &sig),
-        ],
-        body,
-    )
-}
-
-fn unsigned(id: &str, body: &[u8]) -> Vec<u8> {
-    raw_post(
-        "/hook",
-        &[
-            ("X-VisualQ-Event", "run.started"),
-            ("X-VisualQ-Delivery", id),
-        ],
-        body,
-    )
-}
-
 fn stopped_cleanly(l: Listening) -> String {
     let (code, stderr) = l.stop();
-    assert_eq!(code, Some(0), "exit code; stderr: {stderr}");
+    assert_eq!(
+        code,
+        Some(0),
+        "exit code (None: killed by a signal); stderr: {stderr}"
+    );
     stderr
 }
 
@@ -233,37 +212,6 @@ fn one_mib_delivery_is_captured_byte_for_byte() {
     stopped_cleanly(l);
 }
 
-/// The body of a saved raw request (after the blank line).
-fn saved_body(path: &str) -> Vec<u8> {
-    let file = std::fs::read(path).expect("saved file");
-    let at = file
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a blank line")
-        + 4;
-    file[at..].to_vec()
-}
-
-/// `vq-hook verify --secret S FILE` on a saved file: Some(exit code), or
-/// None while `verify` is not built on this branch.
-fn verify(secret: &str, path: &str) -> Option<i32> {
-    let out = vq()
-        .args(["verify", "--secret", secret, path])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("not built yet") {
-        return None;
-    }
-    out.status.code()
-}
-
-#[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
 #[test]
 fn save_writes_owner_only_files_that_verify_accepts() {
     let root = tempfile::tempdir().unwrap();
@@ -311,8 +259,8 @@ fn save_writes_owner_only_files_that_verify_accepts() {
         .contains("transfer-encoding"));
     #[cfg(unix)]
     {
-        assert_eq!(mode(&dir), 0o700);
-        assert_eq!(mode(std::path::Path::new(&path)), 0o600);
+        assert_eq!(common::mode(&dir), 0o700);
+        assert_eq!(common::mode(std::path::Path::new(&path)), 0o600);
     }
     for p in [&path, &chunked_path] {
         if let Some(code) = verify(SECRET, p) {
@@ -465,4 +413,114 @@ fn garbage_and_vanished_clients_do_not_stop_the_server() {
     let lines = l.lines_for(Duration::from_millis(300));
     assert!(lines.iter().any(|x| x.contains("\"g-1\"")), "{lines:?}");
     stopped_cleanly(l);
+}
+
+#[test]
+fn ipv6_loopback_listens_in_brackets() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: ::1 is not available on this machine");
+        return;
+    }
+    let l = Listening::start(&["--host", "::1", "--json"]);
+    assert!(l.url.starts_with("http://[::1]:"), "{}", l.url);
+    assert_eq!(exchange(l.connect(), &unsigned("v6", b"{}")).status, 200);
+    assert_eq!(l.entry()["delivery"], "v6");
+    stopped_cleanly(l);
+}
+
+#[test]
+fn forward_to_relays_and_answers_with_the_app() {
+    let app = common::TestServer::start(vec![common::Reply::status(201)
+        .header("X-App", "yes")
+        .body(r#"{"app":"took it"}"#)]);
+    let forward = app.url_path("/base");
+    let l = Listening::start(&["--secret", SECRET, "--forward-to", &forward, "--json"]);
+    let body = br#"{"event":"run.completed"}"#;
+    let mut request = signed(SECRET, "f-1", body);
+    request.splice(5..10, b"/hook?x=1".iter().copied());
+    let r = exchange(l.connect(), &request);
+    assert_eq!((r.status, r.text().as_str()), (201, r#"{"app":"took it"}"#));
+    assert_eq!(r.header("x-app"), Some("yes"));
+    let e = l.entry();
+    assert_eq!(
+        (e["status"].as_u64(), e["forward"]["status"].as_u64()),
+        (Some(201), Some(201))
+    );
+    assert_eq!(e["forward"]["body"]["app"], "took it");
+
+    // A bad signature never reaches the app.
+    assert_eq!(
+        exchange(l.connect(), &signed("nope", "f-2", body)).status,
+        401
+    );
+    stopped_cleanly(l);
+
+    let got = app.requests();
+    assert_eq!(got.len(), 1, "only the valid delivery is relayed");
+    assert_eq!(
+        (got[0].method.as_str(), got[0].path.as_str()),
+        ("POST", "/base/hook?x=1")
+    );
+    assert_eq!(got[0].body, body);
+    let sig = sign(&Secret::from_flag(SECRET, 0), body);
+    assert_eq!(got[0].header("x-visualq-signature"), Some(sig.as_str()));
+    assert_eq!(got[0].header("x-visualq-delivery"), Some("f-1"));
+    assert_eq!(got[0].header("user-agent"), Some("VisualQ-Webhook/1.0"));
+}
+
+#[test]
+fn forward_to_an_app_that_is_down_answers_502() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let forward = format!("http://127.0.0.1:{port}/");
+    let l = Listening::start(&["--forward-to", &forward, "--json"]);
+    let r = exchange(l.connect(), &unsigned("down", b"{}"));
+    assert_eq!(r.status, 502);
+    assert!(r.text().contains("cannot connect"), "{}", r.text());
+    let e = l.entry();
+    assert_eq!(e["forward"]["status"], Value::Null);
+    assert!(e["forward"]["error"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    stopped_cleanly(l);
+}
+
+fn one_line_usage_error(args: &[&str], mentions: &str) {
+    let out = vq().arg("listen").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.starts_with("vq-hook: error:"), "{stderr}");
+    assert!(stderr.contains(mentions), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_flags_exit_2_with_one_line() {
+    one_line_usage_error(&["--status", "99"], "'99'");
+    one_line_usage_error(&["--status", "200,abc"], "'abc'");
+    one_line_usage_error(&["--max-body", "10XB"], "10XB");
+    one_line_usage_error(&["--port", "70000"], "70000");
+    one_line_usage_error(&["--delay", "soon"], "soon");
+    one_line_usage_error(
+        &["--port", "0", "--forward-to", "localhost:3000/app"],
+        "http://",
+    );
+    one_line_usage_error(&["--port", "0", "--forward-to", "ftp://h/"], "ftp");
+    // A documentation address (TEST-NET-1) is never local: bind fails offline.
+    one_line_usage_error(&["--host", "192.0.2.1", "--port", "0"], "192.0.2.1:0");
+}
+
+#[test]
+fn a_port_already_taken_exits_2_naming_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = vq().args(["listen", "--port", &port]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
 }

@@ -2,6 +2,7 @@
 //! receiver on a tokio runtime until Ctrl-C or SIGTERM, and prints one
 //! entry per request (human or JSON Lines) plus a summary on stderr.
 
+use std::future::Future;
 use std::io::Write;
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
         .map_err(|e| Error::io_on("the async runtime", e))?;
 
     let listener = runtime.block_on(listen::bind(config))?;
+    let shutdown = shutdown_signal(&runtime)?;
     ready(args, ui, &listener.url(), checked)?;
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Entry>();
@@ -31,7 +33,7 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
             print_entry(&entry, json, verbose, quiet);
         }
     });
-    let summary = runtime.block_on(listener.serve(tx, shutdown_signal()));
+    let summary = runtime.block_on(listener.serve(tx, shutdown));
     // Requests still running past the grace period are abandoned here, which
     // also closes the channel so the printer ends.
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -90,20 +92,30 @@ fn ready(args: &ListenArgs, ui: Ui, url: &str, checked: bool) -> Result<()> {
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+/// A future that completes on Ctrl-C or SIGTERM. The handlers are installed
+/// here, before the ready line is printed, so a signal sent as soon as the
+/// address is known is never missed (and never kills the process outright).
+fn shutdown_signal(runtime: &tokio::runtime::Runtime) -> Result<impl Future<Output = ()>> {
+    let _guard = runtime.enter();
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        let install = |kind| signal(kind).map_err(|e| Error::io_on("signal handler", e));
+        let mut interrupt = install(SignalKind::interrupt())?;
+        let mut terminate = install(SignalKind::terminate())?;
+        Ok(async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            return;
-        }
+        })
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 fn print_entry(entry: &Entry, json: bool, verbose: bool, quiet: bool) {

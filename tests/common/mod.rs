@@ -442,3 +442,60 @@ pub fn exchange(stream: TcpStream, request: &[u8]) -> RawResponse {
     writer.write_all(request).expect("send request");
     read_response(&mut BufReader::new(stream)).expect("a response")
 }
+
+/// A POST signed with `secret`, with the five VisualQ headers.
+pub fn signed(secret: &str, id: &str, body: &[u8]) -> Vec<u8> {
+    let sig = vq_hook::signature::sign(&vq_hook::secret::Secret::from_flag(secret, 0), body);
+    raw_post(
+        "/hook",
+        &[
+            ("User-Agent", "VisualQ-Webhook/1.0"),
+            ("Content-Type", "application/json"),
+            ("X-VisualQ-Event", "run.completed"),
+            ("X-VisualQ-Delivery", id),
+            ("X-VisualQ-Signature", &sig),
+        ],
+        body,
+    )
+}
+
+/// A POST with an event and delivery id but no signature.
+pub fn unsigned(id: &str, body: &[u8]) -> Vec<u8> {
+    let headers = [
+        ("X-VisualQ-Event", "run.started"),
+        ("X-VisualQ-Delivery", id),
+    ];
+    raw_post("/hook", &headers, body)
+}
+
+/// The body of a saved raw request (after the blank line).
+pub fn saved_body(path: &str) -> Vec<u8> {
+    let file = std::fs::read(path).expect("saved file");
+    let at = file
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a blank line")
+        + 4;
+    file[at..].to_vec()
+}
+
+/// `vq-hook verify --secret S FILE` on a saved file: Some(exit code), or
+/// None while `verify` is not built on this branch.
+pub fn verify(secret: &str, path: &str) -> Option<i32> {
+    let out = vq()
+        .args(["verify", "--secret", secret, path])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("not built yet") {
+        return None;
+    }
+    out.status.code()
+}
+
+/// A file's permission bits.
+#[cfg(unix)]
+pub fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
