@@ -409,10 +409,14 @@ fn garbage_and_vanished_clients_do_not_stop_the_server() {
     half.write_all(b"POST /x HTTP/1.1\r\nContent-Length: 50\r\n\r\n{\"a\"")
         .unwrap();
     drop(half);
+    // A slow client holding a half-sent head does not block anyone else.
+    let mut slow = l.connect();
+    slow.write_all(b"POST /slow HTTP/1.1\r\nX-Vis").unwrap();
     assert_eq!(exchange(l.connect(), &unsigned("g-1", b"{}")).status, 200);
     let lines = l.lines_for(Duration::from_millis(300));
     assert!(lines.iter().any(|x| x.contains("\"g-1\"")), "{lines:?}");
     stopped_cleanly(l);
+    drop(slow);
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub async fn handle(
     log: ConnLog,
     req: Request<Incoming>,
 ) -> Result<Answer, Infallible> {
+    let _counted = super::InFlight::new(&shared);
     let millis = clock::now_millis();
     let (parts, body) = req.into_parts();
     let target = parts.uri.to_string();

@@ -163,6 +163,9 @@ struct Shared {
     /// Makes saved file names unique within a millisecond.
     save_seq: AtomicU64,
     summary: Mutex<Summary>,
+    /// Requests being handled, so shutdown need not wait for idle or
+    /// half-open connections.
+    in_flight: AtomicU64,
     client: Option<reqwest::Client>,
     events: UnboundedSender<Entry>,
 }
@@ -239,6 +242,7 @@ impl Listener {
             turn: AtomicU64::new(0),
             save_seq: AtomicU64::new(0),
             summary: Mutex::new(Summary::default()),
+            in_flight: AtomicU64::new(0),
             client,
             events,
         });
@@ -277,9 +281,41 @@ impl Listener {
             }
         }
         drop(self.socket);
-        let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+        // Every connection is told to close after its current request; a
+        // client stalled mid-head would hold that up until the header
+        // timeout, so stop once no request is being handled either.
+        let idle = async {
+            while shared.in_flight.load(Ordering::Acquire) > 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            // Time for the last answers to be written out.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        };
+        let _ = tokio::time::timeout(grace, async {
+            tokio::select! {
+                () = graceful.shutdown() => {}
+                () = idle => {}
+            }
+        })
+        .await;
         let summary = shared.summary.lock().map(|s| s.clone()).unwrap_or_default();
         summary
+    }
+}
+
+/// Counts a request as in flight for as long as it lives.
+struct InFlight(Arc<Shared>);
+
+impl InFlight {
+    fn new(shared: &Arc<Shared>) -> Self {
+        shared.in_flight.fetch_add(1, Ordering::AcqRel);
+        InFlight(Arc::clone(shared))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
