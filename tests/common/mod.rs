@@ -106,11 +106,7 @@ impl TestServer {
 
     pub fn start_on(host: &str, script: Vec<Reply>) -> Self {
         assert!(!script.is_empty(), "a server needs at least one reply");
-        let bind = if host.contains(':') {
-            format!("[{host}]:0")
-        } else {
-            format!("{host}:0")
-        };
+        let bind = if host.contains(':') { format!("[{host}]:0") } else { format!("{host}:0") };
         let listener = TcpListener::bind(bind).expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -118,16 +114,11 @@ impl TestServer {
         let counter = Arc::new(Mutex::new(0usize));
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (seen, script, counter) =
-                    (Arc::clone(&seen), script.clone(), Arc::clone(&counter));
+                let (seen, script, counter) = (Arc::clone(&seen), script.clone(), Arc::clone(&counter));
                 thread::spawn(move || serve(stream, &script, &seen, &counter));
             }
         });
-        TestServer {
-            port,
-            host: host.to_string(),
-            requests,
-        }
+        TestServer { port, host: host.to_string(), requests }
     }
 
     pub fn url(&self) -> String {
@@ -151,9 +142,7 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
-        let Some(req) = read_request(&mut reader) else {
-            return;
-        };
+        let Some(req) = read_request(&mut reader) else { return };
         let index = {
             let mut n = counter.lock().unwrap();
             *n += 1;
@@ -165,17 +154,9 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
                 let _ = stream.shutdown(Shutdown::Both);
                 return;
             }
-            Reply::Respond {
-                status,
-                headers,
-                body,
-                delay,
-            } => {
+            Reply::Respond { status, headers, body, delay } => {
                 thread::sleep(*delay);
-                let mut head = format!(
-                    "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n",
-                    body.len()
-                );
+                let mut head = format!("HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n", body.len());
                 for (k, v) in headers {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
@@ -212,12 +193,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Recorded {
-        method,
-        path,
-        headers,
-        body,
-    })
+    Some(Recorded { method, path, headers, body })
 }
 
 /// A `vq-hook listen` child process on a free port, its stdout read line by
