@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod error;
 pub mod events;
 pub mod hints;
+pub mod listen;
 pub mod load;
 pub mod payload;
 pub mod secret;

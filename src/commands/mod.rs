@@ -2,6 +2,7 @@
 //! library and prints the result; shared input handling lives here.
 
 mod events;
+mod listen;
 mod load;
 mod prompt;
 mod report;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sign(args) => sign::run(&args),
         Command::Send(args) => send::run(&args, ui),
         Command::Verify(args) => verify::run(&args, ui),
+        Command::Listen(args) => listen::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();

@@ -240,3 +240,283 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         raw,
     })
 }
+
+/// A `vq-hook listen` child process on a free port, its stdout read line by
+/// line on a thread. Dropping it kills the process.
+pub struct Listening {
+    pub child: std::process::Child,
+    pub url: String,
+    pub port: u16,
+    /// The first stdout line (the ready line).
+    pub ready: String,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Listening {
+    /// Starts `vq-hook listen --port 0 ARGS…` and waits for its ready line.
+    pub fn start(args: &[&str]) -> Self {
+        Self::try_start(args).unwrap_or_else(|e| panic!("listen did not start: {e}"))
+    }
+
+    /// Like `start`, but returns the stderr text when no ready line comes.
+    pub fn try_start(args: &[&str]) -> Result<Self, String> {
+        use std::process::{Command as Std, Stdio};
+        let bin = assert_cmd::cargo::cargo_bin("vq-hook");
+        let mut cmd = Std::new(bin);
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy().to_ascii_uppercase();
+            if k.starts_with("VQ_HOOK_") || k.ends_with("_PROXY") || k == "CLICOLOR_FORCE" {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("NO_COLOR", "1")
+            .arg("listen")
+            .args(["--port", "0"])
+            .args(args);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let Ok(ready) = lines.recv_timeout(Duration::from_secs(20)) else {
+            let _ = child.kill();
+            let mut err = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut err).ok();
+            return Err(err);
+        };
+        let start = ready
+            .find("http://")
+            .ok_or_else(|| format!("no URL in {ready:?}"))?;
+        let url: String = ready[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '"')
+            .collect();
+        let port = url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        Ok(Listening {
+            child,
+            url,
+            port,
+            ready,
+            lines,
+        })
+    }
+
+    /// The next stdout line, waiting up to 10 s.
+    pub fn line(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an output line from listen")
+    }
+
+    /// The next stdout line parsed as JSON (for `--json`).
+    pub fn entry(&self) -> serde_json::Value {
+        let line = self.line();
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    /// Every line printed within `wait` from now.
+    pub fn lines_for(&self, wait: Duration) -> Vec<String> {
+        let end = std::time::Instant::now() + wait;
+        let mut out = Vec::new();
+        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(l) => out.push(l),
+                Err(_) => break,
+            }
+        }
+        out
+    }
+
+    /// A connection to the listener (IPv4 or IPv6, as bound).
+    pub fn connect(&self) -> TcpStream {
+        let addr = self.url.trim_start_matches("http://");
+        let s = TcpStream::connect(addr).expect("connect to listen");
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        s
+    }
+
+    /// Sends SIGTERM, waits for the exit and returns (exit code, stderr).
+    pub fn stop(mut self) -> (Option<i32>, String) {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let end = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                break s;
+            }
+            assert!(
+                std::time::Instant::now() < end,
+                "listen did not stop on SIGTERM"
+            );
+            thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .ok();
+        (status.code(), err)
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response read off a raw connection.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one response (skipping `100 Continue`), body by Content-Length.
+pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<RawResponse> {
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            reader.read_line(&mut h)?;
+            let h = h.trim_end_matches(['\r', '\n']);
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        if status == 100 {
+            continue;
+        }
+        let len = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body)?;
+        return Ok(RawResponse {
+            status,
+            headers,
+            body,
+        });
+    }
+}
+
+/// A raw POST with the given headers and a Content-Length.
+pub fn raw_post(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// Writes `request` on a fresh connection and reads the answer.
+pub fn exchange(stream: TcpStream, request: &[u8]) -> RawResponse {
+    let mut writer = stream.try_clone().unwrap();
+    writer.write_all(request).expect("send request");
+    read_response(&mut BufReader::new(stream)).expect("a response")
+}
+
+/// A POST signed with `secret`, with the five VisualQ headers.
+pub fn signed(secret: &str, id: &str, body: &[u8]) -> Vec<u8> {
+    let sig = vq_hook::signature::sign(&vq_hook::secret::Secret::from_flag(secret, 0), body);
+    raw_post(
+        "/hook",
+        &[
+            ("User-Agent", "VisualQ-Webhook/1.0"),
+            ("Content-Type", "application/json"),
+            ("X-VisualQ-Event", "run.completed"),
+            ("X-VisualQ-Delivery", id),
+            ("X-VisualQ-Signature", &sig),
+        ],
+        body,
+    )
+}
+
+/// A POST with an event and delivery id but no signature.
+pub fn unsigned(id: &str, body: &[u8]) -> Vec<u8> {
+    let headers = [
+        ("X-VisualQ-Event", "run.started"),
+        ("X-VisualQ-Delivery", id),
+    ];
+    raw_post("/hook", &headers, body)
+}
+
+/// The body of a saved raw request (after the blank line).
+pub fn saved_body(path: &str) -> Vec<u8> {
+    let file = std::fs::read(path).expect("saved file");
+    let at = file
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a blank line")
+        + 4;
+    file[at..].to_vec()
+}
+
+/// `vq-hook verify --secret S FILE` on a saved file: Some(exit code), or
+/// None while `verify` is not built on this branch.
+pub fn verify(secret: &str, path: &str) -> Option<i32> {
+    let out = vq()
+        .args(["verify", "--secret", secret, path])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("not built yet") {
+        return None;
+    }
+    out.status.code()
+}
+
+/// A file's permission bits.
+#[cfg(unix)]
+pub fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
