@@ -340,9 +340,10 @@ fn fallback(body: &[u8]) -> String {
         .and_then(|v| serde_json::to_string(&v).ok())
         .is_some_and(|c| c.as_bytes() == body);
     if compact {
-        "no common change explains it; the body is exactly what a JSON serialiser writes, so \
-         it may have been parsed and re-serialised after signing (spacing, key order, \
-         escapes): verify the raw bytes as received, or check the secret"
+        "no common change explains it: either the secret differs from the sender's, or the \
+         body was parsed and re-serialised after signing (it is exactly what a JSON \
+         serialiser writes, so spacing, key order or escapes may have changed): compare \
+         the secrets, and verify the raw bytes as received"
             .to_string()
     } else {
         "no common change explains it: the body was changed after signing, or it was signed \

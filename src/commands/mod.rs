@@ -5,6 +5,7 @@ mod events;
 mod listen;
 mod load;
 mod prompt;
+mod replay;
 mod report;
 mod sample;
 mod send;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Send(args) => send::run(&args, ui),
         Command::Verify(args) => verify::run(&args, ui),
         Command::Listen(args) => listen::run(&args, ui),
+        Command::Replay(args) => replay::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
