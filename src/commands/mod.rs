@@ -86,9 +86,9 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Reads FILE, or stdin when FILE is absent or `-`.
-pub fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, String)> {
-    let mut buf = Vec::new();
+/// Opens FILE for streaming, or stdin when FILE is absent or `-`; also
+/// returns how to name the input in messages.
+pub fn open_input(file: Option<&Path>) -> Result<(Box<dyn Read>, String)> {
     match file {
         Some(p) if p != Path::new("-") => {
             if p.is_dir() {
@@ -97,18 +97,21 @@ pub fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, String)> {
                     p.display()
                 )));
             }
-            let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-            f.read_to_end(&mut buf).map_err(|e| Error::io(p, e))?;
-            Ok((buf, p.display().to_string()))
+            let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+            Ok((Box::new(f), p.display().to_string()))
         }
-        _ => {
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io_on("stdin", e))?;
-            Ok((buf, "stdin".to_string()))
-        }
+        _ => Ok((Box::new(std::io::stdin().lock()), "stdin".to_string())),
     }
+}
+
+/// Reads FILE (or stdin) whole.
+pub fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, String)> {
+    let (mut input, name) = open_input(file)?;
+    let mut buf = Vec::new();
+    input
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io_on(name.clone(), e))?;
+    Ok((buf, name))
 }
 
 /// Collects the override flags into the library's form.

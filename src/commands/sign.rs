@@ -1,33 +1,17 @@
 //! `vq-hook sign`: the signature header value for a body, streamed.
 
-use std::fs::File;
 use std::io::{Read, Write};
-use std::path::Path;
 
 use vq_hook::signature::{header_value, Signer};
 use vq_hook::{Error, Result};
 
-use super::{prompt, SUCCESS};
+use super::{open_input, prompt, SUCCESS};
 use crate::cli::SignArgs;
 
 pub fn run(args: &SignArgs) -> Result<u8> {
     let secret = prompt::secret(&args.secret)?;
     let mut signer = Signer::new(secret.expose());
-    let (mut reader, name): (Box<dyn Read>, String) = match args.file.as_deref() {
-        Some(p) if p != Path::new("-") => {
-            if p.is_dir() {
-                return Err(Error::usage(format!(
-                    "{} is a directory, not a file",
-                    p.display()
-                )));
-            }
-            (
-                Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-                p.display().to_string(),
-            )
-        }
-        _ => (Box::new(std::io::stdin().lock()), "stdin".into()),
-    };
+    let (mut reader, name) = open_input(args.file.as_deref())?;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buf) {

@@ -3,9 +3,7 @@
 //! prints the verdict, the hints and the payload, or the same as one JSON
 //! object. Exit 0 valid, 1 invalid or missing, 2 unreadable or malformed.
 
-use std::fs::File;
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::Write;
 
 use serde_json::{json, Value};
 use vq_hook::capture::{self, Body, Framing, Head};
@@ -14,7 +12,7 @@ use vq_hook::signature::{parse_values, Check, FORMAT, HEADER};
 use vq_hook::verify::{judge, Hashed, Hasher, Verdict, KEEP_LIMIT};
 use vq_hook::{events, term, Error, Result};
 
-use super::{prompt, Ui, NEGATIVE, SUCCESS};
+use super::{open_input, prompt, Ui, NEGATIVE, SUCCESS};
 use crate::cli::{SecretArgs, VerifyArgs};
 
 /// Everything the report shows, gathered before anything is printed.
@@ -82,22 +80,6 @@ fn secrets(args: &VerifyArgs) -> Result<Vec<Secret>> {
         return Ok(found);
     }
     Ok(vec![prompt::secret(&SecretArgs::default())?])
-}
-
-fn open_input(file: Option<&Path>) -> Result<(Box<dyn Read>, String)> {
-    match file {
-        Some(p) if p != Path::new("-") => {
-            if p.is_dir() {
-                return Err(Error::usage(format!(
-                    "{} is a directory, not a file",
-                    p.display()
-                )));
-            }
-            let f = File::open(p).map_err(|e| Error::io(p, e))?;
-            Ok((Box::new(f), p.display().to_string()))
-        }
-        _ => Ok((Box::new(std::io::stdin().lock()), "stdin".to_string())),
-    }
 }
 
 /// Prefixes a malformed-input error with the input's name.
