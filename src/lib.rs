@@ -2,6 +2,7 @@
 //! signature scheme, secrets, and value parsing. The `vq-hook` binary wires
 //! its commands to these modules.
 
+pub mod check;
 pub mod delivery;
 pub mod error;
 pub mod events;
