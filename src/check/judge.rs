@@ -139,7 +139,11 @@ pub fn timing(results: &[ProbeResult], timeout: Duration) -> ProbeResult {
     let slowest_text = slowest
         .map(|r| format!("slowest: {} in {}", r.name, format_duration(r.elapsed)))
         .unwrap_or_else(|| "no probes ran".to_string());
-    let detail = if late.is_empty() {
+    let answered = results.iter().any(|r| r.status.is_some());
+    let detail = if !answered {
+        // Nothing to time: passing would claim more than was measured.
+        "no probe got an answer, so no answer time could be measured".to_string()
+    } else if late.is_empty() {
         slowest_text
     } else {
         let by = if limit < PLATFORM_TIMEOUT {
@@ -158,7 +162,7 @@ pub fn timing(results: &[ProbeResult], timeout: Duration) -> ProbeResult {
         name: TIMING_NAME.to_string(),
         expected: format!("< {}", format_duration(limit)),
         status: None,
-        passed: late.is_empty(),
+        passed: answered && late.is_empty(),
         elapsed: slowest.map(|r| r.elapsed).unwrap_or_default(),
         detail: Some(detail),
         timed_out: false,
@@ -244,6 +248,9 @@ mod tests {
             ok.detail.as_deref(),
             Some("slowest: valid run.completed in 70ms")
         );
+
+        let refused = vec![judge(&plan.probes[0], &attempt(None, 1, false), t)];
+        assert!(!timing(&refused, t).passed);
 
         let tight = timing(&results, Duration::from_millis(50));
         assert!(!tight.passed);
