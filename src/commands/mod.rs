@@ -1,6 +1,7 @@
 //! One module per command. Each turns parsed flags into calls on the
 //! library and prints the result; shared input handling lives here.
 
+mod check;
 mod events;
 mod load;
 mod prompt;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sample(args) => sample::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Send(args) => send::run(&args, ui),
+        Command::Check(args) => check::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
