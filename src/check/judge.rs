@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::delivery::{Attempt, PLATFORM_TIMEOUT};
 use crate::values::format_duration;
 
-use super::{Expect, Kind, Probe, ProbeResult};
+use super::{Expect, Kind, Plan, Probe, ProbeResult};
 
 /// The timing probe's name. It stays the same whatever `--timeout` is, so
 /// CI history lines up; only its expectation shows a tighter limit.
@@ -127,6 +127,34 @@ fn unreachable(error: Option<&str>) -> String {
     format!("{error}: is the endpoint running at this URL? VisualQ counts this as a failure")
 }
 
+/// A repeat refused like its first delivery says nothing about
+/// idempotency: point at the first failure instead of blaming the repeat.
+pub fn blame_first_delivery(repeat: &mut ProbeResult, plan: &Plan, earlier: &[ProbeResult]) {
+    if repeat.passed {
+        return;
+    }
+    let Some(id) = plan
+        .probes
+        .iter()
+        .find(|p| p.kind == Kind::Repeat)
+        .map(|p| &p.request.delivery_id)
+    else {
+        return;
+    };
+    let first = plan
+        .probes
+        .iter()
+        .zip(earlier)
+        .find(|(p, r)| p.kind != Kind::Repeat && &p.request.delivery_id == id && !r.passed);
+    if let Some((_, r)) = first {
+        repeat.detail = Some(format!(
+            "the first delivery of it ({}) failed too, so idempotency could not be judged: \
+             fix that probe first",
+            r.name
+        ));
+    }
+}
+
 /// The last probe: every earlier answer arrived within 10 s and within
 /// `--timeout`. Its time is the slowest answer's.
 pub fn timing(results: &[ProbeResult], timeout: Duration) -> ProbeResult {
@@ -172,7 +200,6 @@ pub fn timing(results: &[ProbeResult], timeout: Duration) -> ProbeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Plan;
     use crate::payload::Overrides;
     use crate::secret::Secret;
 
@@ -230,6 +257,25 @@ mod tests {
         assert!(d(unsigned, attempt(None, 5, false)).contains("could not connect"));
         let repeat = probe(&plan, "repeated delivery");
         assert!(d(repeat, attempt(Some(409), 5, false)).contains("more than once"));
+    }
+
+    #[test]
+    fn a_repeat_of_a_refused_delivery_blames_the_first() {
+        let plan = plan();
+        let t = Duration::from_secs(10);
+        let earlier: Vec<ProbeResult> = plan.probes[..8]
+            .iter()
+            .map(|p| judge(p, &attempt(Some(401), 1, false), t))
+            .collect();
+        let repeat = probe(&plan, "repeated delivery");
+        let mut r = judge(repeat, &attempt(Some(401), 1, false), t);
+        blame_first_delivery(&mut r, &plan, &earlier);
+        assert!(!r.passed);
+        let detail = r.detail.unwrap();
+        assert!(
+            detail.starts_with("the first delivery of it (valid run.completed)"),
+            "{detail}"
+        );
     }
 
     #[test]

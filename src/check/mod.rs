@@ -295,7 +295,10 @@ pub async fn run(
     for probe in &plan.probes {
         let headers = header_map(&probe.request);
         let attempt = sender.attempt(&probe.request, &headers, 1, timeout).await;
-        let result = judge::judge(probe, &attempt, timeout);
+        let mut result = judge::judge(probe, &attempt, timeout);
+        if probe.kind == Kind::Repeat {
+            judge::blame_first_delivery(&mut result, plan, &results);
+        }
         on_result(&result);
         results.push(result);
     }
