@@ -3,6 +3,7 @@
 //! its commands to these modules.
 
 pub mod capture;
+pub mod check;
 pub mod delivery;
 pub mod error;
 pub mod events;

@@ -1,6 +1,7 @@
 //! One module per command. Each turns parsed flags into calls on the
 //! library and prints the result; shared input handling lives here.
 
+mod check;
 mod events;
 mod listen;
 mod load;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Verify(args) => verify::run(&args, ui),
         Command::Listen(args) => listen::run(&args, ui),
         Command::Replay(args) => replay::run(&args, ui),
+        Command::Check(args) => check::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();

@@ -520,3 +520,69 @@ pub fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+/// What a handler-driven server does with each request.
+pub type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync + 'static;
+
+impl TestServer {
+    /// A loopback server whose answers come from `handler`, called once per
+    /// request (with keep-alive connections served in turn).
+    pub fn start_with(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        let handler: Arc<Handler> = Arc::new(handler);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (seen, handler) = (Arc::clone(&seen), Arc::clone(&handler));
+                thread::spawn(move || serve_with(stream, &*handler, &seen));
+            }
+        });
+        TestServer {
+            port,
+            host: "127.0.0.1".to_string(),
+            requests,
+        }
+    }
+}
+
+fn serve_with(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Recorded>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    while let Some(req) = read_request(&mut reader) {
+        // Record before answering, so a client that gives up early (a
+        // timeout) still leaves a trace.
+        seen.lock().unwrap().push(req.clone());
+        let reply = handler(&req);
+        if !write_reply(&mut stream, &reply) {
+            return;
+        }
+    }
+}
+
+/// Sends one scripted reply; false when the connection is finished.
+fn write_reply(stream: &mut TcpStream, reply: &Reply) -> bool {
+    match reply {
+        Reply::Reset => {
+            let _ = stream.shutdown(Shutdown::Both);
+            false
+        }
+        Reply::Respond {
+            status,
+            headers,
+            body,
+            delay,
+        } => {
+            thread::sleep(*delay);
+            let mut head = format!(
+                "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n",
+                body.len()
+            );
+            for (k, v) in headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            stream.write_all(head.as_bytes()).is_ok() && stream.write_all(body).is_ok()
+        }
+    }
+}
