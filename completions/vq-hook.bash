@@ -107,7 +107,7 @@ _vq__hook() {
             return 0
             ;;
         vq__subcmd__hook__subcmd__check)
-            opts="-k -q -v -h --secret --secret-file --url --timeout --cacert --insecure --json --project-id --project-name --project-slug --run-id --run-type --set --unset --payload --report --color --quiet --verbose --help"
+            opts="-k -q -v -h --secret --secret-file --url --timeout --cacert --insecure --json --project-id --project-name --project-slug --run-id --run-type --set --unset --report --payload --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,11 +161,11 @@ _vq__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --payload)
+                --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --report)
+                --payload)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -160,8 +160,8 @@ complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l run-id -d 'Set
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l run-type -d 'Set `runType` (vrt-test, perf-test, seo-test, tracking-test, baseline)' -r
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l set -d 'Set a field: PATH is dotted (data.failed), VALUE is JSON if it parses, else a string' -r
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l unset -d 'Remove a field (dotted path)' -r
-complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l payload -d 'Use this JSON file (or - for stdin) instead of the sample' -r -F
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l report -d 'Write a JUnit XML report to FILE' -r -F
+complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l payload -d 'Use this JSON file (or - for stdin) instead of the sample' -r -F
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

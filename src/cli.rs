@@ -285,7 +285,9 @@ pub struct ReplayArgs {
     pub retry: RetryArgs,
 }
 
+/// `check` sends every sample, so a single `--payload` has no place there.
 #[derive(Debug, Args)]
+#[command(mut_arg("payload", |a| a.hide(true)))]
 pub struct CheckArgs {
     #[command(flatten)]
     pub secret: SecretArgs,

@@ -1,6 +1,7 @@
 //! vq-hook's domain: VisualQ's events and samples, payload rendering, the
-//! signature scheme, secrets, and value parsing. The `vq-hook` binary wires
-//! its commands to these modules.
+//! signature scheme and secrets, capture parsing and verification, delivery
+//! with VisualQ's retry policy, the local listener, and the endpoint audit.
+//! The `vq-hook` binary wires its commands to these modules.
 
 pub mod capture;
 pub mod check;

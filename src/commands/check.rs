@@ -63,12 +63,12 @@ pub fn run(args: &CheckArgs, ui: Ui) -> Result<u8> {
 }
 
 /// Column layout, sized once from the plan so live rows line up.
-struct Table {
+pub(super) struct Table {
     name_width: usize,
 }
 
 impl Table {
-    fn new(plan: &Plan) -> Self {
+    pub(super) fn new(plan: &Plan) -> Self {
         let name_width = plan.names().iter().map(String::len).max().unwrap_or(5);
         Table { name_width }
     }
@@ -80,12 +80,12 @@ impl Table {
         )
     }
 
-    fn header(&self) -> String {
+    pub(super) fn header(&self) -> String {
         let text = self.line("PROBE", "EXPECTED", "GOT", "TIME", "RESULT");
         format!("{}\n", text.trim_end().bold())
     }
 
-    fn row(&self, r: &ProbeResult) -> String {
+    pub(super) fn row(&self, r: &ProbeResult) -> String {
         let got = match r.status {
             Some(s) => s.to_string(),
             None if r.timed_out => "timeout".to_string(),
@@ -110,7 +110,7 @@ impl Table {
 
 /// What each failure means and how to fix it, after the table. Probes that
 /// failed the same way in a row (an endpoint that is down) share one line.
-fn failure_details(outcome: &Outcome) -> String {
+pub(super) fn failure_details(outcome: &Outcome) -> String {
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
     for r in outcome.results.iter().filter(|r| !r.passed) {
         let detail = r.detail.as_deref().unwrap_or("failed");
@@ -137,7 +137,7 @@ fn failure_details(outcome: &Outcome) -> String {
     out
 }
 
-fn verdict(outcome: &Outcome) -> String {
+pub(super) fn verdict(outcome: &Outcome) -> String {
     let text = outcome.verdict();
     if outcome.passed() {
         text.green().bold().to_string()

@@ -130,7 +130,7 @@ fn print_entry(entry: &Entry, json: bool, verbose: bool, quiet: bool) {
     let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
-fn human(e: &Entry, verbose: bool, quiet: bool) -> String {
+pub(super) fn human(e: &Entry, verbose: bool, quiet: bool) -> String {
     let status = if (200..300).contains(&e.status) {
         e.status.to_string().green().bold()
     } else {

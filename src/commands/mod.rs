@@ -2,6 +2,7 @@
 //! library and prints the result; shared input handling lives here.
 
 mod check;
+mod demo;
 mod events;
 mod listen;
 mod load;
@@ -47,13 +48,13 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Listen(args) => listen::run(&args, ui),
         Command::Replay(args) => replay::run(&args, ui),
         Command::Check(args) => check::run(&args, ui),
+        Command::Demo(args) => demo::run(&args, ui),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
             clap_complete::generate(args.shell, &mut cmd, "vq-hook", &mut std::io::stdout());
             Ok(SUCCESS)
         }
-        other => Err(Error::usage(format!("{other:?} is not built yet {ui:?}"))),
     }
 }
 
