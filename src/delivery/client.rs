@@ -131,13 +131,20 @@ impl Sender {
                 let pem = std::fs::read(path).map_err(|e| {
                     Error::usage(format!("cannot read --cacert {}: {e}", path.display()))
                 })?;
-                let cert = reqwest::Certificate::from_pem(&pem).map_err(|_| {
-                    Error::usage(format!(
-                        "--cacert {} is not a PEM certificate",
-                        path.display()
-                    ))
-                })?;
-                builder = builder.add_root_certificate(cert);
+                // A file without a single certificate block parses as an
+                // empty bundle; that is a mistake worth stopping on.
+                let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                    .ok()
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| {
+                        Error::usage(format!(
+                            "--cacert {} is not a PEM certificate",
+                            path.display()
+                        ))
+                    })?;
+                for cert in certs {
+                    builder = builder.add_root_certificate(cert);
+                }
             }
             builder = builder.danger_accept_invalid_certs(tls.insecure);
         } else {
