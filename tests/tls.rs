@@ -12,11 +12,13 @@ use common::{sign, vq};
 use predicates::prelude::*;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+/// (signature header, body) of each request that got past the handshake.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 struct TlsServer {
     port: u16,
     cert_pem: String,
-    /// Bodies of the requests that completed a TLS handshake.
-    bodies: Arc<Mutex<Vec<(String, Vec<u8>)>>>,
+    bodies: Seen,
 }
 
 impl TlsServer {
@@ -35,7 +37,7 @@ impl TlsServer {
         let config = Arc::new(config);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let bodies: Seen = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&bodies);
         std::thread::spawn(move || {
             for tcp in listener.incoming().flatten() {
