@@ -177,30 +177,8 @@ fn serve(stream: TcpStream, script: &[Reply], seen: &Mutex<Vec<Recorded>>, count
             (*n - 1).min(script.len() - 1)
         };
         seen.lock().unwrap().push(req);
-        match &script[index] {
-            Reply::Reset => {
-                let _ = stream.shutdown(Shutdown::Both);
-                return;
-            }
-            Reply::Respond {
-                status,
-                headers,
-                body,
-                delay,
-            } => {
-                thread::sleep(*delay);
-                let mut head = format!(
-                    "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\n",
-                    body.len()
-                );
-                for (k, v) in headers {
-                    head.push_str(&format!("{k}: {v}\r\n"));
-                }
-                head.push_str("\r\n");
-                if stream.write_all(head.as_bytes()).is_err() || stream.write_all(body).is_err() {
-                    return;
-                }
-            }
+        if !write_reply(&mut stream, &script[index]) {
+            return;
         }
     }
 }
