@@ -225,7 +225,8 @@ pub fn parse_head<R: Read>(input: &mut R) -> Result<(Head, Vec<u8>)> {
 }
 
 /// The head when `buf` holds all of it, `None` when more input is needed.
-fn try_parse(buf: &[u8]) -> Result<Option<Head>> {
+/// The listener uses it too, on the bytes a connection has delivered.
+pub(crate) fn try_parse(buf: &[u8]) -> Result<Option<Head>> {
     let mut capacity = 64;
     loop {
         let mut headers = vec![httparse::EMPTY_HEADER; capacity];

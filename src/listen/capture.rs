@@ -64,24 +64,15 @@ impl ConnLog {
         if !log.synced {
             return None;
         }
-        let mut headers = vec![httparse::EMPTY_HEADER; 128];
-        let mut req = httparse::Request::new(&mut headers);
-        let len = match req.parse(&log.buf) {
-            Ok(httparse::Status::Complete(n)) => n,
-            _ => return None,
-        };
-        if req.method? != method || req.path? != target {
+        let head = crate::capture::try_parse(&log.buf).ok()??;
+        if head.method != method || head.target != target {
             return None;
         }
         Some(RawHead {
-            target: target.to_string(),
-            version: req.version?,
-            headers: req
-                .headers
-                .iter()
-                .map(|h| (h.name.to_string(), h.value.to_vec()))
-                .collect(),
-            len,
+            target: head.target,
+            version: head.version,
+            headers: head.headers,
+            len: head.len,
         })
     }
 
