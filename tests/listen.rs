@@ -528,3 +528,17 @@ fn a_port_already_taken_exits_2_naming_the_address() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
 }
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let wide = Listening::start(&["--host", "0.0.0.0"]);
+    let (code, stderr) = wide.stop();
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("vq-hook: warning: listening on 0.0.0.0"),
+        "{stderr}"
+    );
+    let local = Listening::start(&[]);
+    let (_, stderr) = local.stop();
+    assert!(!stderr.contains("warning"), "{stderr}");
+}

@@ -23,6 +23,12 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
         .map_err(|e| Error::io_on("the async runtime", e))?;
 
     let listener = runtime.block_on(listen::bind(config))?;
+    if !listener.local_addr().ip().is_loopback() {
+        term::warn(&format!(
+            "listening on {}, which other machines can reach: only do this on a network you trust",
+            listener.local_addr().ip()
+        ));
+    }
     let shutdown = shutdown_signal(&runtime)?;
     ready(args, ui, &listener.url(), checked)?;
 
