@@ -1,0 +1,18 @@
+//! Fuzz target: `vq_hook::payload::parse_set` / `parse_path` on arbitrary
+//! text, and applying the result to a sample-shaped object.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vq_hook::payload::{parse_path, parse_set, Overrides};
+
+fuzz_target!(|text: &str| {
+    let _ = parse_path(text);
+    if let Ok(set) = parse_set(text) {
+        let mut doc = serde_json::json!({"event": "run.completed", "data": {"failed": 1}});
+        let overrides = Overrides {
+            sets: vec![set],
+            ..Default::default()
+        };
+        let _ = overrides.apply(&mut doc);
+    }
+});
