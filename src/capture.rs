@@ -383,10 +383,18 @@ impl Capture {
 /// de-chunked; it is not decompressed. Errors are exit-2 [`Error`]s naming
 /// the line or byte at fault (not a request, truncated, bad chunking).
 pub fn load(bytes: &[u8]) -> Result<Capture> {
-    let (head, mut body) = open(bytes, false)?;
+    load_named(bytes, "the request")
+}
+
+/// [`load`], with every error message opening with `name` (a file name).
+pub fn load_named(bytes: &[u8], name: &str) -> Result<Capture> {
+    let (head, mut body) = open(bytes, false).map_err(|e| match e {
+        Error::Malformed(msg) => Error::malformed(format!("{name}: {msg}")),
+        other => other,
+    })?;
     let mut out = Vec::new();
     body.read_to_end(&mut out)
-        .map_err(|e| body_error(e, "the request"))?;
+        .map_err(|e| body_error(e, name))?;
     Ok(Capture {
         method: head.method,
         target: head.target,

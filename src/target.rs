@@ -25,7 +25,8 @@ pub fn parse_url(input: &str) -> Result<Url> {
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     if !host_port.starts_with('[') && host_port.matches(':').count() > 1 {
         return Err(Error::usage(format!(
-            "URL '{s}' has an IPv6 address without brackets: write it as {scheme}://[{}]",
+            "URL '{s}' has an IPv6 address without brackets: put the address in brackets \
+             and the port after them, e.g. {scheme}://{}",
             bracket_hint(host_port)
         )));
     }
@@ -51,10 +52,21 @@ fn no_scheme(s: &str) -> Error {
     ))
 }
 
-/// `::1:8080` → `::1]:8080` is guesswork; show the address part in brackets
-/// and leave the port to the user when it cannot be told apart.
+/// `::1:8080` could be the address `::1:8080` or `::1` with port 8080; the
+/// reading with a port is offered when what precedes it is an address on
+/// its own, since that is what people type.
 fn bracket_hint(host_port: &str) -> String {
-    format!("{host_port}]:PORT")
+    match host_port.rsplit_once(':') {
+        Some((addr, port))
+            if addr.parse::<std::net::Ipv6Addr>().is_ok()
+                && !port.is_empty()
+                && port.len() <= 5
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            format!("[{addr}]:{port}")
+        }
+        _ => format!("[{host_port}]"),
+    }
 }
 
 /// Whether the target needs TLS (so plain http can skip all TLS set-up).
@@ -88,6 +100,9 @@ mod tests {
         assert!(e.contains("'https://example.com/hook'"), "{e}");
         let e = parse_url("http://::1:8080/x").unwrap_err().to_string();
         assert!(e.contains("without brackets"), "{e}");
+        assert!(e.ends_with("e.g. http://[::1]:8080"), "{e}");
+        let e = parse_url("http://fe80::1/x").unwrap_err().to_string();
+        assert!(e.ends_with("e.g. http://[fe80::1]"), "{e}");
         let e = parse_url("ftp://h/x").unwrap_err().to_string();
         assert!(e.contains("only http:// and https://"), "{e}");
         assert!(parse_url("http://").is_err());

@@ -727,7 +727,6 @@ fn listen_with_bad_flags_creates_no_save_dir() {
 }
 
 #[test]
-#[ignore = "bug: listen creates --save DIR before binding, so a bind failure leaves it behind"]
 fn listen_that_cannot_bind_creates_no_save_dir() {
     let busy = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();

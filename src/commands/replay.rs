@@ -11,8 +11,7 @@ use crate::cli::ReplayArgs;
 
 pub fn run(args: &ReplayArgs, ui: Ui) -> Result<u8> {
     let (bytes, name) = read_input(Some(&args.file))?;
-    let capture =
-        capture::load(&bytes).map_err(|e| vq_hook::Error::malformed(format!("{name}: {e}")))?;
+    let capture = capture::load_named(&bytes, &name)?;
     if capture.extra_bytes > 0 {
         term::warn(&format!(
             "{name}: {} bytes after the body were ignored",

@@ -190,9 +190,6 @@ pub struct Listener {
 /// Binds the address and prepares `--save`'s directory. Either failing is
 /// an input error naming the address or directory.
 pub async fn bind(config: Config) -> Result<Listener> {
-    if let Some(dir) = &config.save_dir {
-        save::prepare_dir(dir)?;
-    }
     let host = config
         .host
         .trim_start_matches('[')
@@ -209,6 +206,10 @@ pub async fn bind(config: Config) -> Result<Listener> {
     let addr = socket
         .local_addr()
         .map_err(|e| Error::usage(format!("cannot listen on {shown}: {e}")))?;
+    // Only once the address is ours: a failed bind must leave no directory.
+    if let Some(dir) = &config.save_dir {
+        save::prepare_dir(dir)?;
+    }
     Ok(Listener {
         config,
         socket,
