@@ -213,6 +213,8 @@ fi
 
 echo
 echo "vq-hook benchmarks ($MODE mode, $BIN)"
+# Other work on the machine skews every figure; say how busy it was.
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 printf '%-40s %-22s %-22s %-7s %-16s %s\n' benchmark ours theirs ratio target result
 
 # ---------------------------------------------------------------- sign
@@ -283,7 +285,7 @@ ours_load() {
 oha_load() {
   oha --no-tui -n "$2" -c "$CONCURRENCY" -m POST "${HEADERS[@]}" -D "$TMP/small.json" "$1" \
     >"$TMP/oha.out" 2>&1 || { cat "$TMP/oha.out" >&2; return 1; }
-  awk '/Requests\/sec:/ { print $2; exit }' "$TMP/oha.out"
+  awk '/Requests\/sec:/ { printf "%.1f\n", $2; exit }' "$TMP/oha.out"
 }
 oha_ok() { grep -Eq "\[200\] $1 responses" "$TMP/oha.out"; }
 
@@ -355,6 +357,7 @@ if [ -x "$PWD/target/release/vq-hook" ] && [ "$MODE" = full ]; then
   echo
   echo "release binary: $(stat -c %s "$BIN") bytes"
 fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$MODE" = full ] && [ "$MISSED" -gt 0 ]; then
   echo "bench: $MISSED target(s) missed" >&2
   exit 1
