@@ -24,7 +24,10 @@ pub struct Load<'a> {
 }
 
 pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u8> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: each delivery is a short burst of CPU between socket
+    // waits, and a thread pool only adds wake-ups across threads (measured:
+    // more deliveries per second, less CPU, see BENCHMARKS.md).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io_on("the async runtime", e))?;
