@@ -10,10 +10,14 @@ fn demo_shows_a_retry_and_a_passing_audit() {
     let out = vq().arg("demo").assert().success().get_output().clone();
     let (stdout, stderr) = output_text(&out);
     assert!(
-        stdout.contains("attempt 1  500 Internal Server Error"),
+        stdout.contains("/webhooks  500 Internal Server Error"),
         "{stdout}"
     );
-    assert!(stdout.contains("attempt 2  200 OK"), "{stdout}");
+    assert!(
+        stdout.contains("attempt 2  POST http://127.0.0.1:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("/webhooks  200 OK"), "{stdout}");
     assert!(stdout.contains("delivered: run.failed"), "{stdout}");
     assert!(
         stdout.contains("signature valid  duplicate  -> 200"),

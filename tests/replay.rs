@@ -46,7 +46,10 @@ fn save_then_replay_sends_the_same_body_headers_and_signature() {
         .get_output()
         .clone();
     let (stdout, _) = output_text(&out);
-    assert!(stdout.contains("attempt 1  500"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("attempt 1  POST {}  500", server.url())),
+        "{stdout}"
+    );
     assert!(stdout.contains("delivered: run.completed"), "{stdout}");
 
     let reqs = server.requests();

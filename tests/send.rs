@@ -39,11 +39,17 @@ fn done_when_500_then_200_shows_both_attempts_and_exits_0() {
         .clone();
     let (stdout, _) = output_text(&out);
     assert!(
-        stdout.contains("attempt 1  500 Internal Server Error"),
+        stdout.contains(&format!(
+            "attempt 1  POST {}  500 Internal Server Error",
+            server.url()
+        )),
         "{stdout}"
     );
     assert!(stdout.contains("retrying in 10ms"), "{stdout}");
-    assert!(stdout.contains("attempt 2  200 OK"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("attempt 2  POST {}  200 OK", server.url())),
+        "{stdout}"
+    );
     assert!(stdout.contains("\"ok\": 1"), "{stdout}");
     assert!(stdout.contains("delivered: run.failed"), "{stdout}");
     assert_eq!(server.requests().len(), 2);

@@ -57,7 +57,7 @@ pub fn run(_args: &DemoArgs, ui: Ui) -> Result<u8> {
         // The listener reports an entry before it answers, so the entry for
         // this attempt is already waiting.
         drain(&mut flaky.entries);
-        emit(&side("send", &attempt_line(a)));
+        emit(&side("send", &attempt_line(&request, a)));
     }));
     emit(&side("send", &footer(&report, Ui { quiet: true, ..ui })));
     stop(&runtime, flaky);

@@ -28,8 +28,9 @@ pub fn header(request: &Request, ui: Ui) -> String {
     s
 }
 
-/// One attempt, printed as soon as it ends.
-pub fn attempt_line(a: &Attempt) -> String {
+/// One attempt, printed as soon as it ends: number, method and URL, status
+/// and reason (or the transport error), time, and why it is or is not retried.
+pub fn attempt_line(request: &Request, a: &Attempt) -> String {
     let took = format_duration(a.elapsed);
     let outcome = match (a.status, &a.error) {
         (Some(s), _) => {
@@ -46,8 +47,9 @@ pub fn attempt_line(a: &Attempt) -> String {
         (None, None) => "no answer".red().bold(),
     };
     let mut s = format!(
-        "  attempt {}  {outcome}  {took}  {}\n",
+        "  attempt {}  POST {}  {outcome}  {took}  {}\n",
         a.number,
+        request.url,
         a.why.dimmed()
     );
     if let Some(loc) = &a.location {

@@ -200,7 +200,7 @@ pub async fn deliver(
     let done = sender
         .deliver(request, policy, |a| {
             if live {
-                report::emit(&report::attempt_line(a));
+                report::emit(&report::attempt_line(request, a));
             }
         })
         .await;
