@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use common::{output_text, vq, Recorded, Reply, TestServer};
+use common::{output_text, vq, Listening, Recorded, Reply, TestServer};
 use serde_json::Value;
 use vq_hook::signature::{self, Check};
 
@@ -428,4 +428,46 @@ fn payload_files_and_bad_urls_are_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(server.requests().is_empty());
+}
+
+/// Issue 4's acceptance: `vq-hook listen` with a secret passes every probe;
+/// without one it accepts anything, so the three signature probes fail.
+#[test]
+fn done_when_check_against_vq_hook_listen() {
+    let strict = Listening::start(&["--secret", "s"]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("junit.xml");
+    vq().args(["check", "--url", &strict.url, "--secret", "s", "--report"])
+        .arg(&report)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("all 13 probes passed"));
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 13);
+    assert!(!xml.contains("<failure"));
+
+    let lax = Listening::start(&[]);
+    let out = vq()
+        .args(["check", "--url", &lax.url, "--secret", "s", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let failed: Vec<&str> = v["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["passed"] == false)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "body changed after signing",
+            "missing signature",
+            "signature with another secret"
+        ]
+    );
 }
