@@ -335,6 +335,32 @@ pub fn open<'a, R: Read + 'a>(mut input: R, decode: bool) -> Result<(Head, Body<
     Ok((head, body))
 }
 
+/// The payload inside a body that arrived already framed (the listener's
+/// case): `Content-Encoding` undone as `verify` undoes it, so both judge a
+/// signature over the same bytes. Returns the reader and whether anything
+/// was decompressed.
+pub fn decoded<'a>(content_encodings: &[&[u8]], body: &'a [u8]) -> Result<(Body<'a>, bool)> {
+    let mut headers: Vec<(String, Vec<u8>)> = content_encodings
+        .iter()
+        .map(|v| ("Content-Encoding".to_string(), v.to_vec()))
+        .collect();
+    headers.push((
+        "Content-Length".to_string(),
+        body.len().to_string().into_bytes(),
+    ));
+    let head = Head {
+        method: "POST".into(),
+        target: "/".into(),
+        version: 1,
+        headers,
+        len: 0,
+        request_line: 1,
+    };
+    let reader = Body::new(&head, body, true)?;
+    let compressed = !reader.decompressed().is_empty();
+    Ok((reader, compressed))
+}
+
 /// A whole captured request held in memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capture {

@@ -542,3 +542,59 @@ fn binding_beyond_loopback_warns() {
     let (_, stderr) = local.stop();
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+/// The listener judges a compressed body as `verify` does: over the payload
+/// after `Content-Encoding` is undone (shared case 16).
+#[test]
+fn compressed_bodies_are_judged_like_verify_judges_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().to_str().unwrap();
+    let l = Listening::start(&["--secret", "test-secret", "--save", save, "--json"]);
+    let capture = std::fs::read("tests/cases/16-gzip-capture.txt").unwrap();
+    let answer = exchange(l.connect(), &capture);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let entry = l.entry();
+    assert_eq!(entry["signature"], "valid");
+    assert_eq!(
+        entry["body"]["event"], "gzip",
+        "the entry shows the payload: {entry}"
+    );
+    let saved = entry["saved"].as_str().unwrap().to_string();
+    assert_eq!(
+        verify("test-secret", &saved),
+        Some(0),
+        "the saved file verifies too"
+    );
+
+    // Signed over the compressed bytes instead: invalid, as verify says.
+    let body = vq_hook::capture::load(&capture).unwrap().body;
+    let sig = common::sign("test-secret", &body);
+    let headers = [
+        ("Content-Encoding", "gzip"),
+        ("X-VisualQ-Signature", sig.as_str()),
+    ];
+    let answer = exchange(l.connect(), &raw_post("/hook", &headers, &body));
+    assert_eq!(answer.status, 401);
+    assert_eq!(l.entry()["signature"], "invalid");
+
+    // A corrupt gzip body is refused and says why.
+    let headers = [
+        ("Content-Encoding", "gzip"),
+        ("X-VisualQ-Signature", "sha256=00"),
+    ];
+    let answer = exchange(
+        l.connect(),
+        &raw_post("/hook", &headers, b"not gzip at all"),
+    );
+    assert_eq!(answer.status, 401);
+    let entry = l.entry();
+    assert!(
+        entry["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot decompress"),
+        "{entry}"
+    );
+    let (code, _) = l.stop();
+    assert_eq!(code, Some(0));
+}

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::capture::{ConnLog, RawHead};
 use super::{clock, forward, next_status, save, Entry, Shared, SignatureStatus};
+use crate::secret::Secret;
 use crate::signature::{self, Check};
 
 type Answer = Response<Full<Bytes>>;
@@ -75,12 +76,17 @@ pub async fn handle(
         }
     }
     entry.size = bytes.len() as u64;
-    entry.body = if bytes.is_empty() {
+    let judged = signature_of(&shared, &parts.headers, &bytes).await;
+    let payload = judged.payload.as_deref().unwrap_or(&bytes);
+    entry.body = if payload.is_empty() {
         Value::Null
     } else {
-        crate::term::body_as_json(&bytes)
+        crate::term::body_as_json(payload)
     };
-    entry.signature = signature_status(&shared, &parts.headers, &bytes);
+    entry.signature = judged.status;
+    if judged.error.is_some() {
+        entry.error = judged.error;
+    }
     entry.duplicate = is_duplicate(&shared, entry.delivery.as_deref());
 
     if let Some(dir) = &shared.config.save_dir {
@@ -97,7 +103,7 @@ pub async fn handle(
     }
 
     let answer = decide(&shared, &parts, &bytes, &mut entry).await;
-    entry.raw_body = bytes.to_vec();
+    entry.raw_body = judged.payload.unwrap_or_else(|| bytes.to_vec());
     if let Some(delay) = shared.config.delay {
         tokio::time::sleep(delay).await;
     }
@@ -117,7 +123,10 @@ async fn decide(
         entry.signature,
         SignatureStatus::Invalid | SignatureStatus::Missing
     ) {
-        let why = format!("{} signature", entry.signature.as_str());
+        let mut why = format!("{} signature", entry.signature.as_str());
+        if let Some(cause) = entry.error.take() {
+            why = format!("{why} ({cause})");
+        }
         entry.status = 401;
         entry.error = Some(why.clone());
         return json_answer(401, json!({ "error": why }));
@@ -191,21 +200,107 @@ fn json_answer(status: u16, body: Value) -> Answer {
     resp
 }
 
-fn signature_status(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> SignatureStatus {
-    let Some(secret) = &shared.config.secret else {
-        return SignatureStatus::Unchecked;
-    };
-    let values = signature::parse_values(
-        headers
-            .get_all(signature::HEADER)
-            .iter()
-            .map(|v| v.as_bytes()),
-    );
-    match signature::check(&[signature::digest(secret.expose(), body)], &values) {
-        Check::Valid { .. } => SignatureStatus::Valid,
-        Check::Invalid => SignatureStatus::Invalid,
-        Check::Missing => SignatureStatus::Missing,
+/// What the listener makes of a body's signature.
+struct Judged {
+    status: SignatureStatus,
+    /// The decompressed payload (at most the body limit of it), when the
+    /// body was compressed.
+    payload: Option<Vec<u8>>,
+    /// Why the body could not be decompressed, when it could not.
+    error: Option<String>,
+}
+
+/// Judges the signature like `verify` judges a capture: over the payload
+/// after `Content-Encoding` is undone, streamed through the HMAC.
+fn judge_signature(
+    secret: Option<&Secret>,
+    encodings: &[Vec<u8>],
+    signatures: &[Vec<u8>],
+    body: &[u8],
+    keep: usize,
+) -> Judged {
+    let mut signer = secret.map(|s| signature::Signer::new(s.expose()));
+    let mut payload = None;
+    if encodings.is_empty() {
+        if let Some(s) = signer.as_mut() {
+            s.update(body);
+        }
+    } else {
+        let codings: Vec<&[u8]> = encodings.iter().map(Vec::as_slice).collect();
+        let mut kept = Vec::new();
+        let streamed = crate::capture::decoded(&codings, body).and_then(|(mut reader, _)| {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = std::io::Read::read(&mut reader, &mut buf)
+                    .map_err(|e| crate::capture::body_error(e, "the body"))?;
+                if n == 0 {
+                    return Ok(());
+                }
+                if let Some(s) = signer.as_mut() {
+                    s.update(&buf[..n]);
+                }
+                let room = keep.saturating_sub(kept.len());
+                kept.extend_from_slice(&buf[..n.min(room)]);
+            }
+        });
+        if let Err(e) = streamed {
+            let status = match signer {
+                Some(_) => SignatureStatus::Invalid,
+                None => SignatureStatus::Unchecked,
+            };
+            let error = Some(format!("cannot decompress: {e}"));
+            return Judged {
+                status,
+                payload: None,
+                error,
+            };
+        }
+        payload = Some(kept);
     }
+    let status = match signer {
+        None => SignatureStatus::Unchecked,
+        Some(signer) => {
+            let values = signature::parse_values(signatures.iter().map(Vec::as_slice));
+            match signature::check(&[signer.finish()], &values) {
+                Check::Valid { .. } => SignatureStatus::Valid,
+                Check::Invalid => SignatureStatus::Invalid,
+                Check::Missing => SignatureStatus::Missing,
+            }
+        }
+    };
+    Judged {
+        status,
+        payload,
+        error: None,
+    }
+}
+
+/// [`judge_signature`] for a request; a compressed body is decompressed on
+/// the blocking pool, since it may expand far beyond what arrived.
+async fn signature_of(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Judged {
+    let values = |name| -> Vec<Vec<u8>> {
+        headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.as_bytes().to_vec())
+            .collect()
+    };
+    let encodings = values(hyper::header::CONTENT_ENCODING.as_str());
+    let signatures = values(signature::HEADER);
+    let keep = usize::try_from(shared.config.max_body).unwrap_or(usize::MAX);
+    if encodings.is_empty() {
+        return judge_signature(shared.config.secret.as_ref(), &[], &signatures, body, keep);
+    }
+    let (secret, body) = (shared.config.secret.clone(), body.clone());
+    tokio::task::spawn_blocking(move || {
+        judge_signature(secret.as_ref(), &encodings, &signatures, &body, keep)
+    })
+    .await
+    .unwrap_or_else(|e| Judged {
+        status: SignatureStatus::Invalid,
+        payload: None,
+        error: Some(format!("cannot decompress: {e}")),
+    })
 }
 
 fn is_duplicate(shared: &Shared, delivery: Option<&str>) -> bool {
