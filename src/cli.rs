@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 use vq_hook::events::check_run_type;
 use vq_hook::payload::{parse_path, parse_set, Path};
@@ -29,6 +29,31 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line like `Parser::try_parse`, and also records
+    /// where each `--set` and `--unset` stood, so they apply in that order.
+    pub fn parse_ordered() -> Result<Self, clap::Error> {
+        let matches = Self::command().try_get_matches()?;
+        let mut cli = Self::from_arg_matches(&matches)?;
+        let overrides = match &mut cli.command {
+            Command::Sample(a) => Some(&mut a.overrides),
+            Command::Send(a) => Some(&mut a.overrides),
+            Command::Check(a) => Some(&mut a.overrides),
+            _ => None,
+        };
+        if let (Some(o), Some((_, sub))) = (overrides, matches.subcommand()) {
+            let at = |id| {
+                sub.indices_of(id)
+                    .map(Iterator::collect)
+                    .unwrap_or_default()
+            };
+            o.set_at = at("set");
+            o.unset_at = at("unset");
+        }
+        Ok(cli)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -96,6 +121,12 @@ pub struct OverrideArgs {
     /// Use this JSON file (or - for stdin) instead of the sample
     #[arg(long, value_name = "FILE")]
     pub payload: Option<PathBuf>,
+    /// Command-line positions of the `--set` values (see [`Cli::parse_ordered`]).
+    #[arg(skip)]
+    pub set_at: Vec<usize>,
+    /// Command-line positions of the `--unset` values.
+    #[arg(skip)]
+    pub unset_at: Vec<usize>,
 }
 
 fn parse_run_type(s: &str) -> Result<String, String> {

@@ -7,8 +7,6 @@ mod commands;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Die quietly on a closed pipe (`vq-hook sample --all | head -1`)
     // instead of panicking inside a print.
@@ -17,7 +15,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(e) => return commands::usage_error(e),
     };

@@ -18,15 +18,21 @@ pub struct Overrides {
     /// Top-level fields set by the dedicated flags (`--project-id` ...),
     /// as (JSON key, value).
     pub fields: Vec<(&'static str, String)>,
-    /// `--set PATH=VALUE`, in command-line order.
-    pub sets: Vec<(Path, Value)>,
-    /// `--unset PATH`.
-    pub unsets: Vec<Path>,
+    /// `--set` and `--unset`, applied in command-line order (so
+    /// `--unset data --set data.a=1` leaves `data` holding only `a`).
+    pub edits: Vec<Edit>,
+}
+
+/// One `--set PATH=VALUE` or `--unset PATH`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    Set(Path, Value),
+    Unset(Path),
 }
 
 impl Overrides {
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.sets.is_empty() && self.unsets.is_empty()
+        self.fields.is_empty() && self.edits.is_empty()
     }
 
     /// Applies every change to `value`; returns warnings for no-ops.
@@ -38,15 +44,17 @@ impl Overrides {
         for (key, v) in &self.fields {
             set_key(root, key, Value::String(v.clone()));
         }
-        for (path, v) in &self.sets {
-            set_path(root, path, v.clone())?;
-        }
-        for path in &self.unsets {
-            if !unset_path(root, path) {
-                warnings.push(format!(
-                    "--unset {}: the payload has no such field",
-                    path.join(".")
-                ));
+        for edit in &self.edits {
+            match edit {
+                Edit::Set(path, v) => set_path(root, path, v.clone())?,
+                Edit::Unset(path) => {
+                    if !unset_path(root, path) {
+                        warnings.push(format!(
+                            "--unset {}: the payload has no such field",
+                            path.join(".")
+                        ));
+                    }
+                }
             }
         }
         Ok(warnings)
@@ -262,8 +270,12 @@ mod tests {
     fn overrides(sets: &[&str], unsets: &[&str]) -> Overrides {
         Overrides {
             fields: vec![],
-            sets: sets.iter().map(|s| parse_set(s).unwrap()).collect(),
-            unsets: unsets.iter().map(|s| parse_path(s).unwrap()).collect(),
+            edits: sets
+                .iter()
+                .map(|s| parse_set(s).unwrap())
+                .map(|(p, v)| Edit::Set(p, v))
+                .chain(unsets.iter().map(|s| Edit::Unset(parse_path(s).unwrap())))
+                .collect(),
         }
     }
 
@@ -296,6 +308,20 @@ mod tests {
         );
         assert!(body.ends_with(r#","x":{"y":{"z":null}}}"#), "{body}");
         assert_eq!(w.len(), 1, "{w:?}");
+    }
+
+    #[test]
+    fn edits_apply_in_order() {
+        let e = events::find("run.completed").unwrap();
+        let o = Overrides {
+            fields: vec![],
+            edits: vec![
+                Edit::Unset(parse_path("data").unwrap()),
+                Edit::Set(parse_path("data.passed").unwrap(), 1.into()),
+            ],
+        };
+        let (p, _) = Payload::from_sample(e, &o).unwrap();
+        assert_eq!(p.value["data"], serde_json::json!({"passed": 1}));
     }
 
     #[test]

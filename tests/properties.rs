@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use vq_hook::capture;
 use vq_hook::delivery::request::{Request, Signing};
-use vq_hook::payload::{parse_set, Overrides};
+use vq_hook::payload::{parse_set, Edit, Overrides};
 use vq_hook::secret::Secret;
 use vq_hook::signature::{self, check, digest, parse_values, Check, HEADER};
 use vq_hook::values::{parse_duration, parse_size};
@@ -187,7 +187,7 @@ proptest! {
         prop_assert_eq!(&value, &want);
 
         let mut doc = Value::Object(map.clone());
-        let overrides = Overrides { sets: vec![(path, value.clone())], ..Default::default() };
+        let overrides = Overrides { edits: vec![Edit::Set(path, value.clone())], ..Default::default() };
         overrides.apply(&mut doc).unwrap();
         let after = doc.as_object().unwrap();
 
@@ -217,7 +217,7 @@ proptest! {
         let before = root.clone();
         let mut doc = Value::Object(root);
         let (path, v) = parse_set(&format!("{outer}.{key}={value}")).unwrap();
-        Overrides { sets: vec![(path.clone(), v)], ..Default::default() }
+        Overrides { edits: vec![Edit::Set(path.clone(), v)], ..Default::default() }
             .apply(&mut doc)
             .unwrap();
         let after = doc.as_object().unwrap();
@@ -236,7 +236,7 @@ proptest! {
         }
 
         // Unsetting it again removes only that key.
-        Overrides { unsets: vec![path], ..Default::default() }.apply(&mut doc).unwrap();
+        Overrides { edits: vec![Edit::Unset(path)], ..Default::default() }.apply(&mut doc).unwrap();
         let nested = doc[&outer].as_object().unwrap();
         prop_assert!(!nested.contains_key(&key));
         let remaining: Vec<&String> = inner.keys().filter(|k| **k != key).collect();

@@ -373,3 +373,24 @@ fn color_flag_and_environment() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn set_and_unset_apply_in_command_line_order() {
+    let run = |args: &[&str]| {
+        let out = vq()
+            .args(["sample", "run.completed", "--compact"])
+            .args(args)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        v
+    };
+    let v = run(&["--unset", "data", "--set", "data.passed=1"]);
+    assert_eq!(v["data"], serde_json::json!({"passed": 1}));
+    let v = run(&["--set", "data.passed=1", "--unset", "data"]);
+    assert!(v.get("data").is_none());
+    // Unset then set moves a key to the end.
+    let v = run(&["--unset", "data.status", "--set", "data.status=\"done\""]);
+    let keys: Vec<&String> = v["data"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["total", "passed", "failed", "status"]);
+}

@@ -3,14 +3,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vq_hook::payload::{parse_path, parse_set, Overrides};
+use vq_hook::payload::{parse_path, parse_set, Edit, Overrides};
 
 fuzz_target!(|text: &str| {
     let _ = parse_path(text);
     if let Ok(set) = parse_set(text) {
         let mut doc = serde_json::json!({"event": "run.completed", "data": {"failed": 1}});
         let overrides = Overrides {
-            sets: vec![set],
+            edits: vec![Edit::Set(set.0, set.1)],
             ..Default::default()
         };
         let _ = overrides.apply(&mut doc);

@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use vq_hook::payload::{Overrides, Payload};
+use vq_hook::payload::{Edit, Overrides, Payload};
 use vq_hook::{events as catalogue, term, Error, Result};
 
 use crate::cli::{Cli, Command, OverrideArgs};
@@ -132,11 +132,28 @@ pub fn overrides(args: &OverrideArgs) -> Overrides {
             fields.push((key, v.clone()));
         }
     }
+    // Put --set and --unset back in command-line order (clap keeps each
+    // flag's values apart; the positions say how they interleave).
+    let sets = args.set.iter().zip(positions(&args.set_at, 0));
+    let unsets = args
+        .unset
+        .iter()
+        .zip(positions(&args.unset_at, args.set.len()));
+    let mut edits: Vec<(usize, Edit)> = sets
+        .map(|((path, value), at)| (at, Edit::Set(path.clone(), value.clone())))
+        .chain(unsets.map(|(path, at)| (at, Edit::Unset(path.clone()))))
+        .collect();
+    edits.sort_by_key(|(at, _)| *at);
     Overrides {
         fields,
-        sets: args.set.clone(),
-        unsets: args.unset.clone(),
+        edits: edits.into_iter().map(|(_, e)| e).collect(),
     }
+}
+
+/// The recorded positions, or (when none were recorded) a run of numbers
+/// from `start`, which keeps the flags' own order.
+fn positions(recorded: &[usize], start: usize) -> impl Iterator<Item = usize> + '_ {
+    recorded.iter().copied().chain(start + recorded.len()..)
 }
 
 /// The payload for one event (or for `--payload` when `event` is None),
