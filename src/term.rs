@@ -93,9 +93,24 @@ pub fn render_body(body: &[u8]) -> String {
         return pretty_json(&value);
     }
     match std::str::from_utf8(body) {
-        Ok(text) if !text.contains('\0') => text.trim_end_matches(['\r', '\n']).to_string(),
+        Ok(text) if !text.contains('\0') => printable(text.trim_end_matches(['\r', '\n'])),
         _ => format!("({} bytes of binary data)", body.len()),
     }
+}
+
+/// Text from the network made safe for a terminal: control characters
+/// other than line breaks and tabs (an escape sequence could recolour or
+/// rewrite the screen) are shown escaped.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A body for JSON output: the parsed JSON, else the text, else a summary.
@@ -147,5 +162,6 @@ mod tests {
         assert_eq!(render_body(b"ok\n"), "ok");
         assert_eq!(render_body(&[0xff, 0, 1]), "(3 bytes of binary data)");
         assert_eq!(render_body(b""), "");
+        assert_eq!(render_body(b"a\x1b[31mred\n"), "a\\u{1b}[31mred");
     }
 }

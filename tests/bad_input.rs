@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use common::{output_text, vq};
+use predicates::prelude::*;
 
 /// Runs `cmd` and checks the contract for bad input; returns stderr.
 fn fails(cmd: &mut Command) -> String {
@@ -750,4 +751,31 @@ fn save_path_that_is_a_file_is_an_error() {
         f.path().to_str().unwrap(),
     ]));
     assert_eq!(std::fs::read(f.path()).unwrap(), b"not a dir");
+}
+
+/// Review A3: a CR or LF in a header value would smuggle extra headers in
+/// (and break "--dry-run prints the wire bytes"); it is refused instead.
+#[test]
+fn header_values_with_control_characters_are_refused() {
+    for args in [
+        &["--delivery-id", "a\r\nX-Evil: 1"][..],
+        &["--delivery-id", "a\nb"],
+        &["--signature", "sha256=x\r\nX-Evil: 1"],
+        &["-H", "X-A: a\r\nX-Injected: 1"],
+        &["--delivery-id", ""],
+    ] {
+        vq().args(["send", "run.started", "--dry-run", "--secret", "s"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with("vq-hook: error: "))
+            .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+    }
+    vq().args(["send", "--payload", "-", "--dry-run", "--secret", "s"])
+        .write_stdin("{\"event\":\"run.started\\r\\nX: 1\"}")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("contains a control character"));
 }

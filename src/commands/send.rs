@@ -147,7 +147,10 @@ fn header_event(arg: Option<&str>, in_payload: Option<&str>) -> Result<String> {
         (Some(a), _) => Ok(a.to_string()),
         (None, Some(p)) => {
             if events::lookup(p).is_none() {
-                term::warn(&format!("the payload's event '{p}' is not a VisualQ event type"));
+                term::warn(&format!(
+                    "the payload's event '{}' is not a VisualQ event type",
+                    p.escape_debug()
+                ));
             }
             Ok(p.to_string())
         }

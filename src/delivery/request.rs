@@ -70,6 +70,23 @@ impl Request {
         // header list (and so `--dry-run`) exactly what goes on the wire.
         headers.push(("Accept".to_string(), "*/*".to_string()));
 
+        // A CR or LF here would end the header early and smuggle the rest
+        // in as headers of its own; the bytes on the wire must be the ones
+        // shown, so such values are refused.
+        for (name, value) in &headers {
+            if let Some(bad) = value.chars().find(|c| c.is_control() && *c != '\t') {
+                return Err(Error::usage(format!(
+                    "the {name} value '{}' contains a control character ({}): \
+                     a header value must be one line of text",
+                    value.escape_debug(),
+                    bad.escape_debug()
+                )));
+            }
+        }
+        if delivery_id.is_empty() {
+            return Err(Error::usage("the delivery id is empty"));
+        }
+
         let explicit_signature = matches!(signing, Signing::Value(_));
         for (name, value) in extra {
             let lower = name.to_ascii_lowercase();
@@ -188,7 +205,12 @@ impl Request {
 
 /// Parses `-H 'Name: value'`.
 pub fn parse_header(input: &str) -> Result<(String, String)> {
-    let bad = || Error::usage(format!("-H '{input}' is not 'Name: value'"));
+    let bad = || {
+        Error::usage(format!(
+            "-H '{}' is not 'Name: value'",
+            input.escape_debug()
+        ))
+    };
     let (name, value) = input.split_once(':').ok_or_else(bad)?;
     let name = name.trim();
     let valid_name = !name.is_empty()
@@ -286,6 +308,16 @@ mod tests {
         );
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: x").is_err());
+        for value in ["a\r\nX-Evil: 1", "a\nb", "a\u{0}"] {
+            let id = Some(value.to_string());
+            let err = Request::new(url(), "e", vec![], &Signing::Unsigned, id, &[]).unwrap_err();
+            assert!(err.to_string().contains("control character"), "{err}");
+            let sig = Signing::Value(value.to_string());
+            assert!(Request::new(url(), "e", vec![], &sig, None, &[]).is_err());
+            assert!(Request::new(url(), value, vec![], &Signing::Unsigned, None, &[]).is_err());
+        }
+        let empty = Some(String::new());
+        assert!(Request::new(url(), "e", vec![], &Signing::Unsigned, empty, &[]).is_err());
         let cl = vec![parse_header("Content-Length: 5").unwrap()];
         assert!(Request::new(url(), "e", vec![], &Signing::Unsigned, None, &cl).is_err());
     }
