@@ -172,10 +172,11 @@ pub struct SecretArgs {
 #[derive(Debug, Args, Clone)]
 pub struct DeliveryArgs {
     /// The endpoint (http:// or https://)
-    #[arg(long, env = "VQ_HOOK_URL", value_name = "URL")]
+    #[arg(long, env = "VQ_HOOK_URL", hide_env_values = true, value_name = "URL")]
     pub url: Option<String>,
     /// Give up on an attempt after this long
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout,
+          allow_hyphen_values = true)]
     pub timeout: Duration,
     /// Trust this CA certificate (PEM) in addition to the system's
     #[arg(long, value_name = "FILE")]
@@ -192,7 +193,8 @@ pub struct DeliveryArgs {
 #[derive(Debug, Args, Clone)]
 pub struct RetryArgs {
     /// Wait this long before the retry (a Retry-After header wins)
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration,
+          allow_hyphen_values = true)]
     pub retry_delay: Duration,
     /// Make one attempt only
     #[arg(long)]
@@ -234,11 +236,11 @@ pub struct SendArgs {
     #[arg(long)]
     pub curl: bool,
     /// Fire this many deliveries (load mode)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
     pub repeat: Option<u64>,
     /// With --repeat: at most this many in flight
     #[arg(long, value_name = "C", default_value_t = 1, requires = "repeat",
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+          value_parser = parse_concurrency, allow_hyphen_values = true)]
     pub concurrency: u32,
     /// With --repeat: give every delivery a fresh runId
     #[arg(long, requires = "repeat")]
@@ -278,7 +280,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_status)]
     pub status: Vec<u16>,
     /// Wait this long before answering
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true)]
     pub delay: Option<Duration>,
     /// Save every request, byte-exact, as a raw HTTP file in DIR
     #[arg(long, value_name = "DIR")]
@@ -292,6 +294,33 @@ pub struct ListenArgs {
     /// One JSON object per request on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+/// A timeout must leave an attempt some time: zero would fail every one.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < Duration::from_millis(1) {
+        return Err(format!("'{s}' is too short for a timeout (at least 1ms)"));
+    }
+    Ok(d)
+}
+
+/// A whole number of deliveries, at least 1.
+fn parse_count(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("'{s}' is not a whole number of at least 1"))
+}
+
+/// Deliveries in flight: 1 to 10,000 (each holds a connection).
+fn parse_concurrency(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=10_000).contains(n))
+        .ok_or_else(|| format!("'{s}' is not a whole number from 1 to 10000"))
 }
 
 fn parse_status(s: &str) -> Result<u16, String> {

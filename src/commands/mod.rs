@@ -77,14 +77,19 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         return ExitCode::from(code);
     }
     let text = e.to_string();
-    let parts: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| {
-            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
-        })
-        .collect();
-    let line = parts.join("; ");
+    let parts = text.lines().map(str::trim).filter(|l| {
+        !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+    });
+    // One line: a list that a colon introduces, or a bracketed note, joins
+    // with a space; separate remarks (a tip) with a semicolon.
+    let mut line = String::new();
+    for part in parts {
+        if !line.is_empty() {
+            let attach = line.ends_with(':') || part.starts_with('[');
+            line.push_str(if attach { " " } else { "; " });
+        }
+        line.push_str(part);
+    }
     term::error(line.strip_prefix("error: ").unwrap_or(&line));
     ExitCode::from(2)
 }
