@@ -14,6 +14,15 @@ pub fn parse_url(input: &str) -> Result<Url> {
         return Err(Error::usage("the URL is empty"));
     }
     let Some((scheme, rest)) = s.split_once("://") else {
+        // `http:/host` or `http:host`: the scheme is there, the slashes not.
+        for scheme in ["https", "http"] {
+            if let Some(rest) = s.strip_prefix(scheme).and_then(|r| r.strip_prefix(':')) {
+                let fixed = format!("{scheme}://{}", rest.trim_start_matches('/'));
+                return Err(Error::usage(format!(
+                    "URL '{s}' needs two slashes after '{scheme}:': did you mean '{fixed}'?"
+                )));
+            }
+        }
         return Err(no_scheme(s));
     };
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
@@ -69,6 +78,16 @@ fn bracket_hint(host_port: &str) -> String {
     }
 }
 
+/// The URL as printed: a password in it is replaced by `***`.
+pub fn display(url: &Url) -> String {
+    if url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_password(Some("***"));
+    shown.to_string()
+}
+
 /// Whether the target needs TLS (so plain http can skip all TLS set-up).
 pub fn is_https(url: &Url) -> bool {
     url.scheme() == "https"
@@ -90,6 +109,14 @@ mod tests {
     }
 
     #[test]
+    fn passwords_are_masked_for_display() {
+        let u = parse_url("http://user:pa55@h:1/x").unwrap();
+        assert_eq!(display(&u), "http://user:***@h:1/x");
+        let u = parse_url("http://h/x").unwrap();
+        assert_eq!(display(&u), "http://h/x");
+    }
+
+    #[test]
     fn rejects_with_a_suggestion() {
         let e = parse_url("localhost:3000/hook").unwrap_err().to_string();
         assert!(
@@ -106,6 +133,8 @@ mod tests {
         let e = parse_url("ftp://h/x").unwrap_err().to_string();
         assert!(e.contains("only http:// and https://"), "{e}");
         assert!(parse_url("http://").is_err());
+        let e = parse_url("http:/127.0.0.1:9/").unwrap_err().to_string();
+        assert!(e.contains("did you mean 'http://127.0.0.1:9/'"), "{e}");
         assert!(parse_url("  ").is_err());
     }
 }

@@ -25,12 +25,12 @@ fn a_terminal_is_asked_for_event_url_and_a_hidden_secret() {
     let server = TestServer::start(vec![Reply::status(200)]);
     let mut p = Session::spawn(tty_command(&["send"])).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
-    p.expect("Endpoint URL").unwrap();
-    p.send_line(server.url()).unwrap();
     p.expect("Event to send").unwrap();
     // Down once: run.completed.
     p.send("\x1b[B").unwrap();
     p.send("\r").unwrap();
+    p.expect("Endpoint URL").unwrap();
+    p.send_line(server.url()).unwrap();
     p.expect("Shared secret").unwrap();
     p.send_line("typed-secret-value").unwrap();
     let rest = p.expect(Eof).unwrap();

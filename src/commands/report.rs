@@ -5,6 +5,7 @@ use std::io::Write;
 
 use colored::Colorize;
 use vq_hook::delivery::{Attempt, Report, Request, PLATFORM_TIMEOUT};
+use vq_hook::target;
 use vq_hook::term::render_body;
 use vq_hook::values::format_duration;
 
@@ -15,7 +16,7 @@ pub fn header(request: &Request, ui: Ui) -> String {
     let mut s = format!(
         "{} {}  {}  delivery {}\n",
         "POST".bold(),
-        request.url,
+        target::display(&request.url),
         request.event.cyan(),
         request.delivery_id
     );
@@ -49,7 +50,7 @@ pub fn attempt_line(request: &Request, a: &Attempt) -> String {
     let mut s = format!(
         "  attempt {}  POST {}  {outcome}  {took}  {}\n",
         a.number,
-        request.url,
+        target::display(&request.url),
         a.why.dimmed()
     );
     if let Some(loc) = &a.location {
@@ -116,7 +117,7 @@ pub fn verdict(report: &Report) -> String {
             "{} {} to {} in {tries}\n",
             "delivered:".green().bold(),
             r.event,
-            r.url
+            target::display(&r.url)
         )
     } else {
         let why = match report.attempts.last() {
@@ -132,7 +133,7 @@ pub fn verdict(report: &Report) -> String {
             "{} {} to {} after {tries} (last: {why})\n",
             "failed:".red().bold(),
             r.event,
-            r.url
+            target::display(&r.url)
         )
     }
 }

@@ -72,6 +72,22 @@ pub fn run(args: &SendArgs, ui: Ui) -> Result<u8> {
 /// Every request this invocation sends, fully rendered and signed before
 /// any network I/O, so a bad input never leaves half the work done.
 fn build_requests(args: &SendArgs, preview: bool) -> Result<(Vec<Request>, Option<Secret>)> {
+    let names: Vec<Option<String>> = if args.all {
+        if args.overrides.payload.is_some() {
+            return Err(Error::usage(
+                "--all sends every sample; it cannot be used with --payload",
+            ));
+        }
+        EVENTS.iter().map(|e| Some(e.name.to_string())).collect()
+    } else if args.event.is_none() && args.overrides.payload.is_some() {
+        vec![None]
+    } else {
+        vec![Some(prompt::event(args.event.as_deref())?)]
+    };
+    // An unknown event is reported before anything is asked for.
+    for name in names.iter().flatten() {
+        events::find(name)?;
+    }
     let url_text = match (&args.delivery.url, preview) {
         (Some(u), _) => u.clone(),
         (None, true) => DEFAULT_PREVIEW_URL.to_string(),
@@ -85,18 +101,6 @@ fn build_requests(args: &SendArgs, preview: bool) -> Result<(Vec<Request>, Optio
         .map(|h| parse_header(h))
         .collect::<Result<Vec<_>>>()?;
 
-    let names: Vec<Option<String>> = if args.all {
-        if args.overrides.payload.is_some() {
-            return Err(Error::usage(
-                "--all sends every sample; it cannot be used with --payload",
-            ));
-        }
-        EVENTS.iter().map(|e| Some(e.name.to_string())).collect()
-    } else if args.event.is_none() && args.overrides.payload.is_some() {
-        vec![None]
-    } else {
-        vec![Some(prompt::event(args.event.as_deref())?)]
-    };
     if args.delivery_id.is_some() && names.len() > 1 {
         return Err(Error::usage(
             "--delivery-id names one delivery; it cannot be used with --all",
@@ -116,9 +120,6 @@ fn build_requests(args: &SendArgs, preview: bool) -> Result<(Vec<Request>, Optio
 
     let mut requests = Vec::new();
     for name in names {
-        if let Some(n) = &name {
-            events::find(n)?;
-        }
         let payload = load_payload(name.as_deref(), &args.overrides)?;
         let event = header_event(name.as_deref(), payload.event())?;
         let r = Request::new(
