@@ -52,7 +52,7 @@ fn a_terminal_is_asked_for_event_url_and_a_hidden_secret() {
 
 #[test]
 fn without_a_terminal_nothing_is_asked() {
-    vq().arg("send")
+    vq().args(["send", "run.started"])
         .write_stdin("")
         .assert()
         .code(2)
