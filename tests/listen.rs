@@ -598,3 +598,50 @@ fn compressed_bodies_are_judged_like_verify_judges_them() {
     let (code, _) = l.stop();
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn a_second_signal_abandons_requests_in_flight() {
+    let l = Listening::start(&["--delay", "20s"]);
+    let stream = l.connect();
+    let request = unsigned("slow-1", b"{}");
+    let client = std::thread::spawn(move || {
+        let mut w = stream.try_clone().unwrap();
+        std::io::Write::write_all(&mut w, &request).unwrap();
+        let _ = read_response(&mut std::io::BufReader::new(stream));
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = l.child.id() as i32;
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    std::thread::sleep(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let (code, stderr) = l.stop();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "the second signal quits at once"
+    );
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("Ctrl-C again to quit now"), "{stderr}");
+    assert!(stderr.contains("abandoned"), "{stderr}");
+    let _ = client.join();
+}
+
+#[test]
+fn a_body_that_stalls_gets_408_and_frees_the_connection() {
+    let l = Listening::start(&["--json"]);
+    let mut s = l.connect();
+    std::io::Write::write_all(
+        &mut s,
+        b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .unwrap();
+    let answer = read_response(&mut std::io::BufReader::new(s)).expect("an answer");
+    assert_eq!(answer.status, 408);
+    let entry = l.entry();
+    assert!(
+        entry["error"]
+            .as_str()
+            .unwrap()
+            .contains("did not arrive within 10s"),
+        "{entry}"
+    );
+}

@@ -11,7 +11,7 @@ use serde_json::json;
 use vq_hook::listen::{self, Config, Entry, SignatureStatus, Summary};
 use vq_hook::{events, term, Error, Result};
 
-use super::{prompt, Ui, SUCCESS};
+use super::{prompt, Ui, INTERRUPTED, SUCCESS};
 use crate::cli::ListenArgs;
 
 pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
@@ -29,7 +29,7 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
             listener.local_addr().ip()
         ));
     }
-    let shutdown = shutdown_signal(&runtime)?;
+    let (shutdown, abandon) = shutdown_signals(&runtime)?;
     ready(args, ui, &listener.url(), checked)?;
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Entry>();
@@ -39,13 +39,26 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
             print_entry(&entry, json, verbose, quiet);
         }
     });
-    let summary = runtime.block_on(listener.serve(tx, shutdown));
+    let summary = runtime.block_on(async {
+        tokio::select! {
+            summary = listener.serve(tx, shutdown) => Some(summary),
+            () = abandon => None,
+        }
+    });
     // Requests still running past the grace period are abandoned here, which
     // also closes the channel so the printer ends.
     runtime.shutdown_timeout(Duration::from_millis(200));
     let _ = printer.join();
-    print_summary(&summary, args.json, ui.quiet);
-    Ok(SUCCESS)
+    match summary {
+        Some(summary) => {
+            print_summary(&summary, args.json, ui.quiet);
+            Ok(SUCCESS)
+        }
+        None => {
+            eprintln!("Stopped at once: requests still in flight were abandoned.");
+            Ok(INTERRUPTED)
+        }
+    }
 }
 
 fn config(args: &ListenArgs) -> Result<Config> {
@@ -98,30 +111,53 @@ fn ready(args: &ListenArgs, ui: Ui, url: &str, checked: bool) -> Result<()> {
     Ok(())
 }
 
-/// A future that completes on Ctrl-C or SIGTERM. The handlers are installed
-/// here, before the ready line is printed, so a signal sent as soon as the
-/// address is known is never missed (and never kills the process outright).
-fn shutdown_signal(runtime: &tokio::runtime::Runtime) -> Result<impl Future<Output = ()>> {
+/// Futures for the first and the second Ctrl-C or SIGTERM: the first
+/// stops the listener gracefully, the second abandons the requests in
+/// flight. The handlers are installed here, before the ready line is
+/// printed, so a signal sent as soon as the address is known is never
+/// missed (and never kills the process outright).
+fn shutdown_signals(
+    runtime: &tokio::runtime::Runtime,
+) -> Result<(impl Future<Output = ()>, impl Future<Output = ()>)> {
     let _guard = runtime.enter();
+    let (count, seen) = tokio::sync::watch::channel(0u32);
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         let install = |kind| signal(kind).map_err(|e| Error::io_on("signal handler", e));
         let mut interrupt = install(SignalKind::interrupt())?;
         let mut terminate = install(SignalKind::terminate())?;
-        Ok(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
+        runtime.spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+                count.send_modify(|n| *n += 1);
             }
-        })
+        });
     }
     #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-    }
+    runtime.spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            count.send_modify(|n| *n += 1);
+        }
+    });
+    let nth = |n: u32| {
+        let mut seen = seen.clone();
+        async move {
+            let _ = seen.wait_for(|c| *c >= n).await;
+        }
+    };
+    let first = nth(1);
+    let second = nth(2);
+    Ok((
+        async move {
+            first.await;
+            eprintln!("Stopping: finishing the requests in flight (Ctrl-C again to quit now).");
+        },
+        second,
+    ))
 }
 
 fn print_entry(entry: &Entry, json: bool, verbose: bool, quiet: bool) {

@@ -26,6 +26,8 @@ use crate::cli::{Cli, Command, OverrideArgs};
 /// Exit codes, as SPEC.md numbers them.
 pub const SUCCESS: u8 = 0;
 pub const NEGATIVE: u8 = 1;
+/// A second Ctrl-C: the shell's convention for death by SIGINT.
+pub const INTERRUPTED: u8 = 130;
 
 /// Output options every command honours.
 #[derive(Clone, Copy, Debug)]

@@ -12,7 +12,7 @@ use hyper::http::{HeaderMap, HeaderValue, Request, Response, StatusCode, Version
 use serde_json::{json, Value};
 
 use super::capture::{ConnLog, RawHead};
-use super::{clock, forward, next_status, save, Entry, Shared, SignatureStatus};
+use super::{clock, forward, next_status, save, Entry, Shared, SignatureStatus, BODY_READ_TIMEOUT};
 use crate::secret::Secret;
 use crate::signature::{self, Check};
 
@@ -50,10 +50,23 @@ pub async fn handle(
         return Ok(refuse_too_large(&shared, entry).await);
     }
 
-    let bytes = match Limited::new(body, max.try_into().unwrap_or(usize::MAX))
-        .collect()
-        .await
-    {
+    let limited = Limited::new(body, max.try_into().unwrap_or(usize::MAX)).collect();
+    let Ok(collected) = tokio::time::timeout(BODY_READ_TIMEOUT, limited).await else {
+        // A client that stops sending mid-body would otherwise hold its
+        // connection (and delay shutdown) for as long as it likes.
+        log.desync();
+        entry.status = 408;
+        entry.error = Some(format!(
+            "the body did not arrive within {}s",
+            BODY_READ_TIMEOUT.as_secs()
+        ));
+        shared.report(entry);
+        let mut resp = json_answer(408, json!({"error": "body read timeout"}));
+        resp.headers_mut()
+            .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+        return Ok(resp);
+    };
+    let bytes = match collected {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
             log.desync();

@@ -36,6 +36,9 @@ pub use forward::parse_forward_url;
 /// How long a client may take to send a request head before the connection
 /// is dropped, so a stalled client cannot hold a connection forever.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request's body may take to arrive once its head has (a
+/// sender has 10 s for the whole delivery anyway).
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Everything the receiver needs; built by the binary from the flags.
 #[derive(Clone, Debug)]
