@@ -29,7 +29,7 @@ pub fn run(args: &ListenArgs, ui: Ui) -> Result<u8> {
             listener.local_addr().ip()
         ));
     }
-    let (shutdown, abandon) = shutdown_signals(&runtime)?;
+    let (shutdown, abandon) = shutdown_signals(&runtime, !args.json && !ui.quiet)?;
     ready(args, ui, &listener.url(), checked)?;
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Entry>();
@@ -118,6 +118,7 @@ fn ready(args: &ListenArgs, ui: Ui, url: &str, checked: bool) -> Result<()> {
 /// missed (and never kills the process outright).
 fn shutdown_signals(
     runtime: &tokio::runtime::Runtime,
+    chatty: bool,
 ) -> Result<(impl Future<Output = ()>, impl Future<Output = ()>)> {
     let _guard = runtime.enter();
     let (count, seen) = tokio::sync::watch::channel(0u32);
@@ -154,7 +155,9 @@ fn shutdown_signals(
     Ok((
         async move {
             first.await;
-            eprintln!("Stopping: finishing the requests in flight (Ctrl-C again to quit now).");
+            if chatty {
+                eprintln!("Stopping: finishing the requests in flight (Ctrl-C again to quit now).");
+            }
         },
         second,
     ))
