@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::delivery::direct::{Conn, Direct};
 use crate::delivery::prepared::Prepared;
 use crate::delivery::{Attempt, Policy, Report, Request, Sender};
 use crate::secret::Secret;
@@ -179,19 +180,30 @@ where
     let next = Arc::new(AtomicU64::new(0));
     let summary = Arc::new(Mutex::new(Summary::default()));
     let fresh = job.fresh_run_id;
+    let direct = Direct::for_target(&job.template);
     let prepared = Arc::new(Prepared::new(job.template, job.secret.as_ref()));
     let on_done = Arc::new(on_done);
     let start = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..u64::from(concurrency).min(n) {
         let (next, summary, sender) = (next.clone(), summary.clone(), sender.clone());
-        let (prepared, on_done) = (prepared.clone(), on_done.clone());
+        let (prepared, on_done, direct) = (prepared.clone(), on_done.clone(), direct.clone());
         workers.spawn(async move {
+            let mut conn = Conn::default();
             let url = &prepared.template().url;
             while next.fetch_add(1, Ordering::Relaxed) < n {
                 let d = prepared.next(fresh);
-                let (h, b) = (&d.headers, &d.body);
-                let attempts = sender.deliver_parts(url, h, b, &policy, |_| {}).await;
+                let attempts = match &direct {
+                    Some(direct) => {
+                        direct
+                            .deliver(&mut conn, &d.headers, &d.body, &policy)
+                            .await
+                    }
+                    None => {
+                        let (h, b) = (&d.headers, &d.body);
+                        sender.deliver_parts(url, h, b, &policy, |_| {}).await
+                    }
+                };
                 summary
                     .lock()
                     .expect("no panics while held")

@@ -1009,3 +1009,22 @@ fn load_mode_describes_failures_as_send_does() {
         assert_eq!(load, single);
     }
 }
+
+/// With a proxy variable set, load mode stays on reqwest and its proxy
+/// rules (tests/proxy.rs), like a single send.
+#[test]
+fn load_mode_honours_http_proxy() {
+    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let proxy = TestServer::start(vec![Reply::status(200)]);
+        let target = TestServer::start(vec![Reply::status(200)]);
+        send(&target, "run.completed")
+            .args(["--repeat", "3", "--concurrency", "2", "--fresh-run-id"])
+            .env(var, format!("http://127.0.0.1:{}", proxy.port))
+            .assert()
+            .success();
+        let seen = proxy.requests();
+        assert_eq!(seen.len(), 3, "{var}");
+        assert_eq!(seen[0].path, target.url(), "{var}: absolute-form target");
+        assert!(target.requests().is_empty(), "{var}: went around the proxy");
+    }
+}
