@@ -195,12 +195,11 @@ where
                 let d = prepared.next(fresh);
                 let attempts = match &direct {
                     Some(direct) => {
-                        direct
-                            .deliver(&mut conn, &d.headers, &d.body, &policy)
-                            .await
+                        let headers = || prepared.headers(&d);
+                        direct.deliver(&mut conn, headers, &d.body, &policy).await
                     }
                     None => {
-                        let (h, b) = (&d.headers, &d.body);
+                        let (h, b) = (&prepared.headers(&d), &d.body);
                         sender.deliver_parts(url, h, b, &policy, |_| {}).await
                     }
                 };

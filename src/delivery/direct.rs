@@ -95,14 +95,14 @@ impl Direct {
     pub async fn deliver(
         &self,
         conn: &mut Conn,
-        headers: &HeaderMap,
+        headers: impl Fn() -> HeaderMap,
         body: &Bytes,
         policy: &Policy,
     ) -> Vec<Attempt> {
         let mut attempts = Vec::with_capacity(1);
         for number in 1..=policy.max_attempts {
             let mut attempt = self
-                .attempt(conn, headers, body, number, policy.timeout)
+                .attempt(conn, headers(), body, number, policy.timeout)
                 .await;
             decide(&mut attempt, policy, number == policy.max_attempts);
             let wait = attempt.wait.filter(|_| attempt.retried);
@@ -119,7 +119,7 @@ impl Direct {
     async fn attempt(
         &self,
         conn: &mut Conn,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         body: &Bytes,
         number: u32,
         timeout: Duration,
@@ -180,12 +180,12 @@ impl Direct {
         attempt
     }
 
-    fn request(&self, headers: &HeaderMap, body: &Bytes) -> hyper::Request<Full<Bytes>> {
+    fn request(&self, headers: HeaderMap, body: &Bytes) -> hyper::Request<Full<Bytes>> {
         let mut request = hyper::Request::new(Full::new(body.clone()));
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.uri.clone();
         let map = request.headers_mut();
-        *map = headers.clone();
+        *map = headers;
         // As hyper-util's client: appended last, only when absent.
         map.entry(HOST).or_insert_with(|| self.host.clone());
         request
