@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::delivery::{Policy, Report, Request, Sender};
+use crate::delivery::direct::{Conn, Direct};
+use crate::delivery::prepared::Prepared;
+use crate::delivery::{Attempt, Policy, Report, Request, Sender};
+use crate::secret::Secret;
 
 /// Latencies in microseconds: exact below 1024 µs, then 64 buckets per
 /// power of two (under 2 % error), so memory does not grow with N.
@@ -98,18 +101,22 @@ pub struct Summary {
 
 impl Summary {
     pub fn record(&mut self, report: &Report) {
-        if report.delivered() {
+        self.record_attempts(&report.attempts);
+    }
+
+    /// Records one delivery from its attempts.
+    pub fn record_attempts(&mut self, attempts: &[Attempt]) {
+        if attempts.last().is_some_and(Attempt::succeeded) {
             self.delivered += 1;
         } else {
             self.failed += 1;
         }
-        for a in &report.attempts {
+        for a in attempts {
             self.attempts += 1;
             self.latency.record(a.elapsed);
             self.slow += u64::from(a.slow());
         }
-        let key = report
-            .attempts
+        let key = attempts
             .last()
             .and_then(|a| a.status)
             .map_or_else(|| "error".to_string(), |s| s.to_string());
@@ -146,37 +153,66 @@ impl Summary {
     }
 }
 
-/// Fires `n` deliveries made by `make`, at most `concurrency` at once, and
-/// calls `on_report` for each as it finishes.
-pub async fn run<M, F>(
+/// What load mode repeats: the template request, the secret that signs a
+/// changed body and whether each delivery gets its own `runId`.
+pub struct Job {
+    pub template: Request,
+    pub secret: Option<Secret>,
+    pub fresh_run_id: bool,
+}
+
+/// Fires `n` deliveries of `job` (each as `Request::redelivery` makes it),
+/// at most `concurrency` at once, and calls `on_done` for each as it
+/// finishes: with its [`Report`] when `reports` is set, else with `None`
+/// (and no report is built).
+pub async fn run<F>(
     sender: Sender,
     policy: Policy,
     n: u64,
     concurrency: u32,
-    make: M,
-    on_report: F,
+    job: Job,
+    reports: bool,
+    on_done: F,
 ) -> Summary
 where
-    M: Fn() -> Request + Send + Sync + 'static,
-    F: Fn(&Report) + Send + Sync + 'static,
+    F: Fn(Option<&Report>) + Send + Sync + 'static,
 {
     let next = Arc::new(AtomicU64::new(0));
     let summary = Arc::new(Mutex::new(Summary::default()));
-    let (make, on_report) = (Arc::new(make), Arc::new(on_report));
+    let fresh = job.fresh_run_id;
+    let direct = Direct::for_target(&job.template);
+    let prepared = Arc::new(Prepared::new(job.template, job.secret.as_ref()));
+    let on_done = Arc::new(on_done);
     let start = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..u64::from(concurrency).min(n) {
         let (next, summary, sender) = (next.clone(), summary.clone(), sender.clone());
-        let (make, on_report) = (make.clone(), on_report.clone());
+        let (prepared, on_done, direct) = (prepared.clone(), on_done.clone(), direct.clone());
         workers.spawn(async move {
+            let mut conn = Conn::default();
+            let url = &prepared.template().url;
             while next.fetch_add(1, Ordering::Relaxed) < n {
-                let request = make();
-                let report = sender.deliver(&request, &policy, |_| {}).await;
-                on_report(&report);
+                let d = prepared.next(fresh);
+                let attempts = match &direct {
+                    Some(direct) => {
+                        let headers = || prepared.headers(&d);
+                        direct.deliver(&mut conn, headers, &d.body, &policy).await
+                    }
+                    None => {
+                        let (h, b) = (&prepared.headers(&d), &d.body);
+                        sender.deliver_parts(url, h, b, &policy, |_| {}).await
+                    }
+                };
                 summary
                     .lock()
                     .expect("no panics while held")
-                    .record(&report);
+                    .record_attempts(&attempts);
+                if reports {
+                    let request = prepared.request(&d);
+                    on_done(Some(&Report { request, attempts }));
+                } else {
+                    on_done(None);
+                }
             }
         });
     }

@@ -887,3 +887,150 @@ fn load_mode_counts_failures() {
     assert!(stdout.contains("500: 19"), "{stdout}");
     assert!(stdout.contains("latency  p50"), "{stdout}");
 }
+
+/// Load mode takes its own HTTP path for plain http:// to an IP address
+/// (src/delivery/direct.rs); what it sends must still be what `--dry-run`
+/// prints, apart from the delivery id (and, with `--fresh-run-id`, the
+/// body and what depends on it).
+#[test]
+fn load_mode_sends_the_bytes_dry_run_shows() {
+    let server = TestServer::start(vec![Reply::status(200)]);
+    let url = format!("{}?q=1", server.url());
+    let common = ["--url", &url, "--secret", SECRET, "-H", "X-Extra: 1"];
+    let dry = vq()
+        .args(["send", "run.completed", "--dry-run"])
+        .args(common)
+        .output()
+        .unwrap()
+        .stdout;
+    let dry = String::from_utf8(dry).unwrap();
+    let lines = |raw: &str, skip: &[&str]| -> Vec<String> {
+        raw.split("\r\n")
+            .filter(|l| !skip.iter().any(|s| l.starts_with(s)))
+            .map(str::to_string)
+            .collect()
+    };
+    vq().args([
+        "send",
+        "run.completed",
+        "--repeat",
+        "3",
+        "--concurrency",
+        "1",
+    ])
+    .args(common)
+    .assert()
+    .success();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    for r in &reqs {
+        let wire = String::from_utf8(r.raw.clone()).unwrap();
+        let skip = ["X-Visualq-Delivery: "];
+        assert_eq!(
+            lines(&wire, &skip),
+            lines(&dry, &skip),
+            "{wire}\n---\n{dry}"
+        );
+        assert_ne!(wire, dry);
+    }
+
+    let server = TestServer::start(vec![Reply::status(200)]);
+    let url = server.url();
+    let common = ["--url", &url, "--secret", SECRET];
+    let dry = vq()
+        .args(["send", "run.completed", "--dry-run"])
+        .args(common)
+        .output()
+        .unwrap()
+        .stdout;
+    let dry = String::from_utf8(dry).unwrap();
+    vq().args([
+        "send",
+        "run.completed",
+        "--repeat",
+        "2",
+        "--concurrency",
+        "2",
+    ])
+    .args(["--fresh-run-id"])
+    .args(common)
+    .assert()
+    .success();
+    for r in &server.requests() {
+        let wire = String::from_utf8(r.raw.clone()).unwrap();
+        let (head, body) = wire.split_once("\r\n\r\n").unwrap();
+        let skip = [
+            "X-Visualq-Delivery: ",
+            "X-Visualq-Signature: ",
+            "Content-Length: ",
+        ];
+        let dry_head = dry.split_once("\r\n\r\n").unwrap().0;
+        assert_eq!(lines(head, &skip), lines(dry_head, &skip));
+        assert!(head.ends_with(&format!("Content-Length: {}", body.len())));
+        assert_eq!(
+            r.header("x-visualq-signature").unwrap(),
+            sign(SECRET, body.as_bytes())
+        );
+    }
+}
+
+/// Failed attempts read the same in load mode as in a single send.
+#[test]
+fn load_mode_describes_failures_as_send_does() {
+    let attempts = |out: &[u8]| -> Vec<(Value, Value, Value)> {
+        let text = String::from_utf8_lossy(out);
+        let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        first["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["status"].clone(), a["error"].clone(), a["why"].clone()))
+            .collect()
+    };
+    let slow = Reply::status(200).delay(Duration::from_millis(1500));
+    let cases: Vec<(Option<Reply>, &str)> = vec![
+        (None, "could not connect"),
+        (Some(Reply::Reset), "connection failed"),
+        (Some(slow), "timed out after 300ms"),
+    ];
+    for (reply, words) in cases {
+        let server = reply.map(|r| TestServer::start(vec![r]));
+        let url = server
+            .as_ref()
+            .map_or_else(|| "http://127.0.0.1:1/".to_string(), TestServer::url);
+        let run = |extra: &[&str]| {
+            let out = vq()
+                .args(["send", "run.started", "--url", &url, "--secret", SECRET])
+                .args(["--json", "--timeout", "300ms", "--retry-delay", "1ms"])
+                .args(extra)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{extra:?}");
+            attempts(&out.stdout)
+        };
+        let single = run(&[]);
+        let load = run(&["--repeat", "1", "--concurrency", "1"]);
+        assert_eq!(single.len(), 2);
+        assert!(single[0].1.as_str().unwrap().contains(words), "{single:?}");
+        assert_eq!(load, single);
+    }
+}
+
+/// With a proxy variable set, load mode stays on reqwest and its proxy
+/// rules (tests/proxy.rs), like a single send.
+#[test]
+fn load_mode_honours_http_proxy() {
+    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let proxy = TestServer::start(vec![Reply::status(200)]);
+        let target = TestServer::start(vec![Reply::status(200)]);
+        send(&target, "run.completed")
+            .args(["--repeat", "3", "--concurrency", "2", "--fresh-run-id"])
+            .env(var, format!("http://127.0.0.1:{}", proxy.port))
+            .assert()
+            .success();
+        let seen = proxy.requests();
+        assert_eq!(seen.len(), 3, "{var}");
+        assert_eq!(seen[0].path, target.url(), "{var}: absolute-form target");
+        assert!(target.requests().is_empty(), "{var}: went around the proxy");
+    }
+}

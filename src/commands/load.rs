@@ -32,16 +32,15 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         .build()
         .map_err(|e| Error::io_on("the async runtime", e))?;
     let bar = progress_bar(load.n, load.json || ui.quiet);
-    let template = load.template.clone();
-    let (secret, fresh) = (load.secret.clone(), load.fresh_run_id);
-    let make = move || {
-        let run_id =
-            fresh.then(|| format!("run_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
-        template.redelivery(secret.as_ref(), run_id.as_deref())
+    let job = load::Job {
+        template: load.template.clone(),
+        secret: load.secret.clone(),
+        fresh_run_id: load.fresh_run_id,
     };
     let (json, tick) = (load.json, Arc::new(bar.clone()));
-    let on_report = move |r: &vq_hook::delivery::Report| {
-        if json {
+    // Reports are built only when printed (`--json`).
+    let on_done = move |r: Option<&vq_hook::delivery::Report>| {
+        if let Some(r) = r {
             report::emit(&format!("{}\n", r.to_json()));
         }
         tick.inc(1);
@@ -51,8 +50,9 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         *policy,
         load.n,
         load.concurrency,
-        make,
-        on_report,
+        job,
+        json,
+        on_done,
     ));
     bar.finish_and_clear();
     if load.json {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Url};
 use serde_json::{json, Value};
@@ -18,7 +19,7 @@ pub const PLATFORM_TIMEOUT: Duration = Duration::from_secs(10);
 /// Answers slower than this are flagged: they are close to the limit.
 pub const SLOW: Duration = Duration::from_secs(8);
 /// How much of a response body is kept for display.
-const KEEP_BODY: usize = 1 << 20;
+pub(crate) const KEEP_BODY: usize = 1 << 20;
 
 /// TLS options; ignored for plain `http://`.
 #[derive(Clone, Debug, Default)]
@@ -60,6 +61,44 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// An attempt that has not seen anything yet.
+    pub(crate) fn new(number: u32) -> Self {
+        Attempt {
+            number,
+            status: None,
+            reason: String::new(),
+            error: None,
+            timed_out: false,
+            elapsed: Duration::ZERO,
+            headers: Vec::new(),
+            body: Vec::new(),
+            body_len: 0,
+            location: None,
+            retried: false,
+            why: String::new(),
+            wait: None,
+            retry_after_note: None,
+        }
+    }
+
+    /// Records a response's status line and headers.
+    pub(crate) fn set_head(&mut self, status: reqwest::StatusCode, headers: &HeaderMap) {
+        self.status = Some(status.as_u16());
+        self.reason = status.canonical_reason().unwrap_or("").to_string();
+        self.headers = headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        self.location = headers
+            .get("location")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    }
+
     pub fn succeeded(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
@@ -165,10 +204,35 @@ impl Sender {
         mut on_attempt: impl FnMut(&Attempt),
     ) -> Report {
         let headers = header_map(request);
-        let mut attempts = Vec::new();
+        let attempts = self
+            .deliver_parts(
+                &request.url,
+                &headers,
+                &request.body,
+                policy,
+                &mut on_attempt,
+            )
+            .await;
+        Report {
+            request: request.clone(),
+            attempts,
+        }
+    }
+
+    /// The attempts of one delivery given as its parts (load mode keeps
+    /// them apart from a full [`Request`]).
+    pub async fn deliver_parts(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+        policy: &Policy,
+        mut on_attempt: impl FnMut(&Attempt),
+    ) -> Vec<Attempt> {
+        let mut attempts = Vec::with_capacity(1);
         for number in 1..=policy.max_attempts {
             let mut attempt = self
-                .attempt(request, &headers, number, policy.timeout)
+                .attempt_parts(url, headers, body, number, policy.timeout)
                 .await;
             decide(&mut attempt, policy, number == policy.max_attempts);
             on_attempt(&attempt);
@@ -179,10 +243,7 @@ impl Sender {
                 None => break,
             }
         }
-        Report {
-            request: request.clone(),
-            attempts,
-        }
+        attempts
     }
 
     /// One POST, judged on its own.
@@ -193,31 +254,28 @@ impl Sender {
         number: u32,
         timeout: Duration,
     ) -> Attempt {
+        self.attempt_parts(&request.url, headers, &request.body, number, timeout)
+            .await
+    }
+
+    async fn attempt_parts(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+        number: u32,
+        timeout: Duration,
+    ) -> Attempt {
         let start = Instant::now();
         let sent = self
             .client
-            .post(request.url.clone())
+            .post(url.clone())
             .headers(headers.clone())
-            .body(request.body.clone())
+            .body(body.clone())
             .timeout(timeout)
             .send()
             .await;
-        let mut attempt = Attempt {
-            number,
-            status: None,
-            reason: String::new(),
-            error: None,
-            timed_out: false,
-            elapsed: Duration::ZERO,
-            headers: Vec::new(),
-            body: Vec::new(),
-            body_len: 0,
-            location: None,
-            retried: false,
-            why: String::new(),
-            wait: None,
-            retry_after_note: None,
-        };
+        let mut attempt = Attempt::new(number);
         match sent {
             Ok(response) => read_response(response, &mut attempt, timeout).await,
             Err(e) => {
@@ -246,23 +304,7 @@ pub fn header_map(request: &Request) -> HeaderMap {
 }
 
 async fn read_response(mut response: reqwest::Response, attempt: &mut Attempt, timeout: Duration) {
-    let status = response.status();
-    attempt.status = Some(status.as_u16());
-    attempt.reason = status.canonical_reason().unwrap_or("").to_string();
-    attempt.headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    attempt.location = response
-        .headers()
-        .get("location")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    attempt.set_head(response.status(), response.headers());
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
@@ -286,7 +328,7 @@ async fn read_response(mut response: reqwest::Response, attempt: &mut Attempt, t
 
 /// Applies the policy to a finished attempt: retried or not, why, and
 /// how long to wait.
-fn decide(attempt: &mut Attempt, policy: &Policy, last: bool) {
+pub(crate) fn decide(attempt: &mut Attempt, policy: &Policy, last: bool) {
     let class = classify(attempt.status, attempt.timed_out);
     match class {
         Class::Success => attempt.why = "2xx: delivered".into(),
@@ -340,20 +382,25 @@ fn decide(attempt: &mut Attempt, policy: &Policy, last: bool) {
 /// A transport error in words: what happened, without the library's
 /// nesting of "error sending request for url".
 fn describe_error(e: &reqwest::Error, timeout: Duration) -> String {
-    if e.is_timeout() {
+    let mut root: &dyn std::error::Error = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    describe(e.is_timeout(), e.is_connect(), &root.to_string(), timeout)
+}
+
+/// The words for a transport error: a timeout, else the innermost cause
+/// (`root`) after "could not connect" or "connection failed".
+pub(crate) fn describe(timed_out: bool, connect: bool, root: &str, timeout: Duration) -> String {
+    if timed_out {
         return format!(
             "timed out after {} without an answer",
             crate::values::format_duration(timeout)
         );
     }
-    let mut root: &dyn std::error::Error = e;
-    while let Some(next) = root.source() {
-        root = next;
-    }
-    let detail = root.to_string();
-    if e.is_connect() {
-        format!("could not connect: {detail}")
+    if connect {
+        format!("could not connect: {root}")
     } else {
-        format!("connection failed: {detail}")
+        format!("connection failed: {root}")
     }
 }

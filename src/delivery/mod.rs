@@ -2,6 +2,8 @@
 //! the retry policy ([`retry`]) and the attempts over HTTP ([`client`]).
 
 pub mod client;
+pub mod direct;
+pub mod prepared;
 pub mod replay;
 pub mod request;
 pub mod retry;
