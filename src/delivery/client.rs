@@ -142,7 +142,7 @@ impl Report {
     pub fn to_json(&self) -> Value {
         json!({
             "event": self.request.event,
-            "url": self.request.url.as_str(),
+            "url": crate::target::display(&self.request.url),
             "delivery": self.request.delivery_id,
             "signature": self.request.signature,
             "outcome": if self.delivered() { "delivered" } else { "failed" },
