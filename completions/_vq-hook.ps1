@@ -128,7 +128,7 @@ Register-ArgumentCompleter -Native -CommandName 'vq-hook' -ScriptBlock {
         'vq-hook;verify' {
             [CompletionResult]::new('--signature', '--signature', [CompletionResultType]::ParameterName, 'Check this signature value against the input taken as a bare body')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A shared secret; repeat for rotation (valid when any matches) [env: VQ_HOOK_SECRET]')
-            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read a secret from a file (repeatable)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read a secret from a file (repeatable; combines with --secret for rotation)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON object instead of the human report')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict (and errors)')

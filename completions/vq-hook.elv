@@ -120,7 +120,7 @@ set edit:completion:arg-completer[vq-hook] = {|@words|
         &'vq-hook;verify'= {
             cand --signature 'Check this signature value against the input taken as a bare body'
             cand --secret 'A shared secret; repeat for rotation (valid when any matches) [env: VQ_HOOK_SECRET]'
-            cand --secret-file 'Read a secret from a file (repeatable)'
+            cand --secret-file 'Read a secret from a file (repeatable; combines with --secret for rotation)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --json 'Print a JSON object instead of the human report'
             cand -q 'Print only the verdict (and errors)'

@@ -108,7 +108,7 @@ complete -c vq-hook -n "__fish_vq_hook_using_subcommand send" -s v -l verbose -d
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand send" -s h -l help -d 'Print help'
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand verify" -l signature -d 'Check this signature value against the input taken as a bare body' -r
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand verify" -l secret -d 'A shared secret; repeat for rotation (valid when any matches) [env: VQ_HOOK_SECRET]' -r
-complete -c vq-hook -n "__fish_vq_hook_using_subcommand verify" -l secret-file -d 'Read a secret from a file (repeatable)' -r -F
+complete -c vq-hook -n "__fish_vq_hook_using_subcommand verify" -l secret-file -d 'Read a secret from a file (repeatable; combines with --secret for rotation)' -r -F
 complete -c vq-hook -n "__fish_vq_hook_using_subcommand verify" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -258,8 +258,8 @@ pub struct VerifyArgs {
     /// A shared secret; repeat for rotation (valid when any matches) [env: VQ_HOOK_SECRET]
     #[arg(long, value_name = "S")]
     pub secret: Vec<String>,
-    /// Read a secret from a file (repeatable)
-    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+    /// Read a secret from a file (repeatable; combines with --secret for rotation)
+    #[arg(long, value_name = "PATH")]
     pub secret_file: Vec<PathBuf>,
     /// Print a JSON object instead of the human report
     #[arg(long)]

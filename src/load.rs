@@ -73,7 +73,11 @@ impl Histogram {
         for (i, c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return Duration::from_micros(Self::lower_bound(i).min(self.max));
+                // The bucket's top, not its floor: a quantile is never
+                // reported below a latency that was really seen in it, and
+                // the maximum caps it (one sample gives p50 = max).
+                let top = Self::lower_bound(i + 1).saturating_sub(1);
+                return Duration::from_micros(top.min(self.max));
             }
         }
         Duration::from_micros(self.max)
@@ -237,6 +241,9 @@ mod tests {
             assert!((got - want).abs() / want < 0.02, "q{q}: {got} vs {want}");
         }
         assert_eq!(h.max(), Duration::from_micros(100_000));
+        let mut one = Histogram::default();
+        one.record(Duration::from_millis(8_510));
+        assert_eq!(one.quantile(0.5), Duration::from_millis(8_510));
         h.record(Duration::from_secs(86_400 * 365));
         assert_eq!(Histogram::default().quantile(0.5), Duration::ZERO);
     }

@@ -408,3 +408,27 @@ fn missing_header_is_exit_1() {
         "{out}"
     );
 }
+
+#[test]
+fn rotation_may_mix_flags_and_files_and_ignores_the_environment_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new-secret");
+    std::fs::write(&file, "test-secret\n").unwrap();
+    let case = "tests/cases/13a-duplicate-signature-headers-two-lines.txt";
+    vq().args(["verify", "--secret", "unrelated", "--secret-file"])
+        .arg(&file)
+        .arg(case)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("secret: --secret-file"));
+    // With only a file given, VQ_HOOK_SECRET is not added to the list: the
+    // capture is signed with the environment's secret, yet invalid.
+    let wrong = dir.path().join("wrong");
+    std::fs::write(&wrong, "unrelated").unwrap();
+    vq().args(["verify", "--secret-file"])
+        .arg(&wrong)
+        .arg("tests/cases/03-utf8-emoji.txt")
+        .env("VQ_HOOK_SECRET", "test-secret")
+        .assert()
+        .code(1);
+}

@@ -82,8 +82,8 @@ fn progress_bar(n: u64, hidden: bool) -> ProgressBar {
 fn human(s: &Summary, concurrency: u32) -> String {
     let total = s.delivered + s.failed;
     let mut out = format!(
-        "{} deliveries at concurrency {concurrency} in {} ({:.1}/s)\n",
-        total,
+        "{total} deliver{} at concurrency {concurrency} in {} ({:.1}/s)\n",
+        if total == 1 { "y" } else { "ies" },
         format_duration(s.elapsed),
         s.per_second()
     );

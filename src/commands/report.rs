@@ -35,7 +35,7 @@ pub fn attempt_line(request: &Request, a: &Attempt) -> String {
     let took = format_duration(a.elapsed);
     let outcome = match (a.status, &a.error) {
         (Some(s), _) => {
-            let text = format!("{s} {}", a.reason);
+            let text = format!("{s} {}", a.reason).trim_end().to_string();
             if a.succeeded() {
                 text.green().bold()
             } else if (300..500).contains(&s) {
@@ -125,7 +125,7 @@ pub fn verdict(report: &Report) -> String {
                 status: Some(s),
                 reason,
                 ..
-            }) => format!("{s} {reason}"),
+            }) => format!("{s} {reason}").trim_end().to_string(),
             Some(Attempt { error: Some(e), .. }) => e.clone(),
             _ => "no answer".into(),
         };

@@ -75,7 +75,19 @@ pub fn run(args: &VerifyArgs, ui: Ui) -> Result<u8> {
 
 /// The secrets in precedence order; asked for on a terminal, else an error.
 fn secrets(args: &VerifyArgs) -> Result<Vec<Secret>> {
-    let found = secret::resolve(&args.secret, &args.secret_file)?;
+    // Rotation may mix sources (the old secret typed, the new one in a
+    // file), so every flag counts; the environment only when neither is given.
+    if !args.secret.is_empty() || !args.secret_file.is_empty() {
+        let mut found = Vec::new();
+        if !args.secret.is_empty() {
+            found.extend(secret::resolve(&args.secret, &[])?);
+        }
+        if !args.secret_file.is_empty() {
+            found.extend(secret::resolve(&[], &args.secret_file)?);
+        }
+        return Ok(found);
+    }
+    let found = secret::resolve(&[], &[])?;
     if !found.is_empty() {
         return Ok(found);
     }
