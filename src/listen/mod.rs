@@ -117,6 +117,8 @@ pub struct Entry {
     pub body: Value,
     /// Body length in bytes.
     pub size: u64,
+    /// The app's side, with `--forward-to` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forward: Option<Forwarded>,
     /// Why the request was refused or not saved, when it was.
     pub error: Option<String>,
