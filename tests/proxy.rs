@@ -198,3 +198,19 @@ fn replay_goes_through_the_proxy_too() {
     assert_eq!(seen[0].body, body);
     assert!(target.requests().is_empty());
 }
+
+/// Review B3: a proxy that is down must not read like a dead endpoint.
+#[test]
+fn a_dead_proxy_is_named_in_the_error() {
+    let endpoint = TestServer::start(vec![Reply::status(200)]);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let (code, stdout) = send(&endpoint.url(), &[("HTTP_PROXY", &proxy)]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("a proxy is set: HTTP_PROXY={proxy}")),
+        "{stdout}"
+    );
+    assert!(endpoint.requests().is_empty());
+}

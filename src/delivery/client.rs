@@ -386,7 +386,27 @@ fn describe_error(e: &reqwest::Error, timeout: Duration) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    describe(e.is_timeout(), e.is_connect(), &root.to_string(), timeout)
+    let words = describe(e.is_timeout(), e.is_connect(), &root.to_string(), timeout);
+    match (e.is_connect(), e.url().and_then(proxy_for)) {
+        // "Connection refused" from a dead proxy reads like a dead endpoint.
+        (true, Some((var, proxy))) => format!("{words} (a proxy is set: {var}={proxy})"),
+        _ => words,
+    }
+}
+
+/// The proxy variable that reqwest would read for this URL's scheme, if
+/// one is set (NO_PROXY may still exempt the host; the note only says a
+/// proxy was in play).
+fn proxy_for(url: &Url) -> Option<(&'static str, String)> {
+    let names: &[&'static str] = match url.scheme() {
+        "https" => &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        _ => &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
+    };
+    names.iter().find_map(|n| {
+        let value = std::env::var(n).ok().filter(|v| !v.trim().is_empty())?;
+        let shown = Url::parse(&value).map_or(value, |u| crate::target::display(&u));
+        Some((*n, shown))
+    })
 }
 
 /// The words for a transport error: a timeout, else the innermost cause
