@@ -3,7 +3,7 @@
 //! histogram instead of a list of samples).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -177,6 +177,7 @@ pub async fn run<F>(
     job: Job,
     reports: bool,
     on_done: F,
+    stop: Arc<AtomicBool>,
 ) -> Summary
 where
     F: Fn(Option<&Report>) + Send + Sync + 'static,
@@ -192,10 +193,13 @@ where
     for _ in 0..u64::from(concurrency).min(n) {
         let (next, summary, sender) = (next.clone(), summary.clone(), sender.clone());
         let (prepared, on_done, direct) = (prepared.clone(), on_done.clone(), direct.clone());
+        let stop = stop.clone();
         workers.spawn(async move {
             let mut conn = Conn::default();
             let url = &prepared.template().url;
-            while next.fetch_add(1, Ordering::Relaxed) < n {
+            // `stop` ends the run early (Ctrl-C): deliveries already in
+            // flight finish and count, no new one starts.
+            while !stop.load(Ordering::Relaxed) && next.fetch_add(1, Ordering::Relaxed) < n {
                 let d = prepared.next(fresh);
                 let attempts = match &direct {
                     Some(direct) => {

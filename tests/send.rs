@@ -1034,3 +1034,33 @@ fn load_mode_honours_http_proxy() {
         assert!(target.requests().is_empty(), "{var}: went around the proxy");
     }
 }
+
+/// Review B6: Ctrl-C in load mode stops issuing deliveries and still
+/// prints the summary of what was done.
+#[test]
+fn load_mode_ctrl_c_prints_a_partial_summary() {
+    let server = TestServer::start(vec![Reply::status(200)]);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("vq-hook"));
+    cmd.args([
+        "send",
+        "run.started",
+        "--url",
+        &server.url(),
+        "--secret",
+        SECRET,
+    ])
+    .args(["--repeat", "100000000", "--concurrency", "2"])
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = output_text(&out);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted:"), "{stderr}");
+    assert!(stdout.contains("at concurrency 2"), "{stdout}");
+    assert!(stdout.contains("latency  p50"), "{stdout}");
+    assert!(!server.requests().is_empty());
+}

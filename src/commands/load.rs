@@ -2,6 +2,7 @@
 //! and summary.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use colored::Colorize;
@@ -10,9 +11,9 @@ use vq_hook::delivery::{Policy, Request, Sender};
 use vq_hook::load::{self, Summary};
 use vq_hook::secret::Secret;
 use vq_hook::values::format_duration;
-use vq_hook::{Error, Result};
+use vq_hook::{term, Error, Result};
 
-use super::{report, Ui, NEGATIVE, SUCCESS};
+use super::{report, Ui, INTERRUPTED, NEGATIVE, SUCCESS};
 
 pub struct Load<'a> {
     pub template: &'a Request,
@@ -45,6 +46,15 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         }
         tick.inc(1);
     };
+    // Ctrl-C stops issuing deliveries; the ones in flight finish and the
+    // summary still prints, as far as the run got.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
     let summary = runtime.block_on(load::run(
         sender.clone(),
         *policy,
@@ -53,14 +63,25 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         job,
         json,
         on_done,
+        Arc::clone(&stop),
     ));
     bar.finish_and_clear();
+    let interrupted = stop.load(Ordering::Relaxed);
+    if interrupted {
+        term::warn(&format!(
+            "interrupted: {} of {} deliveries were made",
+            summary.delivered + summary.failed,
+            load.n
+        ));
+    }
     if load.json {
         report::emit(&format!("{}\n", summary.to_json()));
     } else {
         report::emit(&human(&summary, load.concurrency));
     }
-    Ok(if summary.failed == 0 {
+    Ok(if interrupted {
+        INTERRUPTED
+    } else if summary.failed == 0 {
         SUCCESS
     } else {
         NEGATIVE
