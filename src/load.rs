@@ -158,22 +158,23 @@ impl Summary {
 }
 
 /// What load mode repeats: the template request, the secret that signs a
-/// changed body and whether each delivery gets its own `runId`.
+/// changed body and whether each delivery gets its own `runId`; how many
+/// deliveries, and how many at once.
 pub struct Job {
     pub template: Request,
     pub secret: Option<Secret>,
     pub fresh_run_id: bool,
+    pub count: u64,
+    pub concurrency: u32,
 }
 
-/// Fires `n` deliveries of `job` (each as `Request::redelivery` makes it),
-/// at most `concurrency` at once, and calls `on_done` for each as it
+/// Fires `job.count` deliveries (each as `Request::redelivery` makes it),
+/// at most `job.concurrency` at once, and calls `on_done` for each as it
 /// finishes: with its [`Report`] when `reports` is set, else with `None`
 /// (and no report is built).
 pub async fn run<F>(
     sender: Sender,
     policy: Policy,
-    n: u64,
-    concurrency: u32,
     job: Job,
     reports: bool,
     on_done: F,
@@ -182,6 +183,7 @@ pub async fn run<F>(
 where
     F: Fn(Option<&Report>) + Send + Sync + 'static,
 {
+    let (n, concurrency) = (job.count, job.concurrency);
     let next = Arc::new(AtomicU64::new(0));
     let summary = Arc::new(Mutex::new(Summary::default()));
     let fresh = job.fresh_run_id;

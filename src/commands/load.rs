@@ -37,6 +37,8 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         template: load.template.clone(),
         secret: load.secret.clone(),
         fresh_run_id: load.fresh_run_id,
+        count: load.n,
+        concurrency: load.concurrency,
     };
     let (json, tick) = (load.json, Arc::new(bar.clone()));
     // Reports are built only when printed (`--json`).
@@ -58,8 +60,6 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
     let summary = runtime.block_on(load::run(
         sender.clone(),
         *policy,
-        load.n,
-        load.concurrency,
         job,
         json,
         on_done,
