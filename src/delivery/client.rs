@@ -231,16 +231,11 @@ impl Sender {
     ) -> Vec<Attempt> {
         let mut attempts = Vec::with_capacity(1);
         for number in 1..=policy.max_attempts {
-            let mut attempt = self
+            let attempt = self
                 .attempt_parts(url, headers, body, number, policy.timeout)
                 .await;
-            decide(&mut attempt, policy, number == policy.max_attempts);
-            on_attempt(&attempt);
-            let wait = attempt.wait.filter(|_| attempt.retried);
-            attempts.push(attempt);
-            match wait {
-                Some(w) => tokio::time::sleep(w).await,
-                None => break,
+            if !conclude(attempt, policy, &mut attempts, &mut on_attempt).await {
+                break;
             }
         }
         attempts
@@ -326,9 +321,32 @@ async fn read_response(mut response: reqwest::Response, attempt: &mut Attempt, t
     }
 }
 
+/// The end of every attempt, whichever HTTP path made it: the policy's
+/// verdict, the report, the record, and the wait before a retry. Returns
+/// whether another attempt follows.
+pub(crate) async fn conclude(
+    mut attempt: Attempt,
+    policy: &Policy,
+    attempts: &mut Vec<Attempt>,
+    on_attempt: &mut impl FnMut(&Attempt),
+) -> bool {
+    let last = attempt.number == policy.max_attempts;
+    decide(&mut attempt, policy, last);
+    on_attempt(&attempt);
+    let wait = attempt.wait.filter(|_| attempt.retried);
+    attempts.push(attempt);
+    match wait {
+        Some(w) => {
+            tokio::time::sleep(w).await;
+            true
+        }
+        None => false,
+    }
+}
+
 /// Applies the policy to a finished attempt: retried or not, why, and
 /// how long to wait.
-pub(crate) fn decide(attempt: &mut Attempt, policy: &Policy, last: bool) {
+fn decide(attempt: &mut Attempt, policy: &Policy, last: bool) {
     let class = classify(attempt.status, attempt.timed_out);
     match class {
         Class::Success => attempt.why = "2xx: delivered".into(),

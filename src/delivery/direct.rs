@@ -31,7 +31,7 @@ use reqwest::header::{HeaderMap, HeaderValue, HOST};
 use reqwest::Url;
 use tokio::net::TcpStream;
 
-use super::client::{decide, describe, Attempt, Policy, KEEP_BODY};
+use super::client::{conclude, describe, Attempt, Policy, KEEP_BODY};
 use super::request::Request;
 
 /// The proxy variables reqwest reads for `http://` URLs.
@@ -101,15 +101,11 @@ impl Direct {
     ) -> Vec<Attempt> {
         let mut attempts = Vec::with_capacity(1);
         for number in 1..=policy.max_attempts {
-            let mut attempt = self
+            let attempt = self
                 .attempt(conn, headers(), body, number, policy.timeout)
                 .await;
-            decide(&mut attempt, policy, number == policy.max_attempts);
-            let wait = attempt.wait.filter(|_| attempt.retried);
-            attempts.push(attempt);
-            match wait {
-                Some(w) => tokio::time::sleep(w).await,
-                None => break,
+            if !conclude(attempt, policy, &mut attempts, &mut |_| {}).await {
+                break;
             }
         }
         attempts
