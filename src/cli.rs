@@ -227,7 +227,7 @@ pub struct SendArgs {
     #[arg(long, conflicts_with = "signature")]
     pub unsigned: bool,
     /// Use this delivery id instead of a fresh UUID
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "repeat")]
     pub delivery_id: Option<String>,
     /// Print the exact HTTP request and send nothing
     #[arg(long, conflicts_with = "curl")]

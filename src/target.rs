@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 /// Parses and checks a target URL, with a suggestion when it can tell what
 /// was meant.
 pub fn parse_url(input: &str) -> Result<Url> {
-    let s = input.trim();
+    // Messages quote the input, so a password typed into it is masked
+    // there too; the URL itself keeps it.
+    let shown = mask_text(input.trim());
+    let s = shown.as_str();
     if s.is_empty() {
         return Err(Error::usage("the URL is empty"));
     }
@@ -39,7 +42,8 @@ pub fn parse_url(input: &str) -> Result<Url> {
             bracket_hint(host_port)
         )));
     }
-    let url = Url::parse(s).map_err(|e| Error::usage(format!("URL '{s}' is not valid: {e}")))?;
+    let url = Url::parse(input.trim())
+        .map_err(|e| Error::usage(format!("URL '{s}' is not valid: {e}")))?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Error::usage(format!("URL '{s}' has no host")));
     }
@@ -88,6 +92,30 @@ pub fn display(url: &Url) -> String {
     shown.to_string()
 }
 
+/// `scheme://user:password@…` in free text, with the password masked; used
+/// where a URL that did not parse is quoted.
+pub fn mask_text(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_string();
+    };
+    let authority_end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| start + i);
+    let authority = &text[start..authority_end];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].find(':') {
+            Some(colon) => format!(
+                "{}{}:***{}",
+                &text[..start],
+                &authority[..colon],
+                &text[start + at..]
+            ),
+            None => text.to_string(),
+        },
+        None => text.to_string(),
+    }
+}
+
 /// Whether the target needs TLS (so plain http can skip all TLS set-up).
 pub fn is_https(url: &Url) -> bool {
     url.scheme() == "https"
@@ -106,6 +134,16 @@ mod tests {
         ] {
             assert!(parse_url(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn passwords_are_masked_in_messages() {
+        let e = parse_url("http://u:pw123@:80/").unwrap_err().to_string();
+        assert!(!e.contains("pw123") && e.contains("u:***@"), "{e}");
+        let e = parse_url("ftp://u:pw123@h/").unwrap_err().to_string();
+        assert!(!e.contains("pw123"), "{e}");
+        assert_eq!(mask_text("no url here"), "no url here");
+        assert_eq!(mask_text("http://h/a@b:c"), "http://h/a@b:c");
     }
 
     #[test]

@@ -586,7 +586,7 @@ fn compressed_bodies_are_judged_like_verify_judges_them() {
         l.connect(),
         &raw_post("/hook", &headers, b"not gzip at all"),
     );
-    assert_eq!(answer.status, 401);
+    assert_eq!(answer.status, 400, "malformed, as verify says (exit 2)");
     let entry = l.entry();
     assert!(
         entry["error"]

@@ -197,3 +197,15 @@ fn failures_exit_1_like_send() {
         .stdout(predicate::str::contains("failed: build.completed"));
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Second review: re-signing a compressed capture signs the payload as
+/// produced (decompressed), which is what listen and verify check.
+#[test]
+fn re_signing_a_compressed_capture_signs_the_payload() {
+    let listener = Listening::start(&["--secret", "fresh", "--json"]);
+    vq().args(["replay", "--url", &listener.url, "--secret", "fresh"])
+        .arg("tests/cases/16-gzip-capture.txt")
+        .assert()
+        .success();
+    assert_eq!(listener.entry()["signature"], "valid");
+}

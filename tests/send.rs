@@ -1064,3 +1064,39 @@ fn load_mode_ctrl_c_prints_a_partial_summary() {
     assert!(stdout.contains("latency  p50"), "{stdout}");
     assert!(!server.requests().is_empty());
 }
+
+#[test]
+fn load_mode_sigterm_ends_with_a_json_summary_saying_so() {
+    let server = TestServer::start(vec![Reply::status(200)]);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("vq-hook"));
+    cmd.args([
+        "send",
+        "run.started",
+        "--url",
+        &server.url(),
+        "--secret",
+        SECRET,
+    ])
+    .args(["--repeat", "100000000", "--json"])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let (stdout, _) = output_text(&out);
+    let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["interrupted"], true);
+    assert_eq!(last["summary"]["requested"], 100_000_000u64);
+}
+
+#[test]
+fn load_mode_quiet_prints_one_line() {
+    let server = TestServer::start(vec![Reply::status(200)]);
+    send(&server, "run.started")
+        .args(["--repeat", "5", "-q"])
+        .assert()
+        .success()
+        .stdout("delivered 5, failed 0 of 5 deliveries\n");
+}

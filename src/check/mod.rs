@@ -231,11 +231,7 @@ fn another_secret(secret: &Secret) -> Secret {
 
 /// The URL for output, with any password masked.
 fn shown_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("redacted"));
-    }
-    shown.to_string()
+    crate::target::display(url)
 }
 
 /// How one probe went.
@@ -321,7 +317,7 @@ mod tests {
         let secret = Secret::from_flag("k", 0);
         let (plan, warnings) = Plan::new(url, &secret, &Overrides::default()).unwrap();
         assert!(warnings.is_empty());
-        assert_eq!(plan.url, "http://u:redacted@127.0.0.1:9/hook");
+        assert_eq!(plan.url, "http://u:***@127.0.0.1:9/hook");
         assert_eq!(plan.names().len(), EVENTS.len() + 6);
         assert_eq!(plan.names().last().unwrap(), TIMING_NAME);
 

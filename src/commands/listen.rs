@@ -9,7 +9,7 @@ use std::time::Duration;
 use colored::Colorize;
 use serde_json::json;
 use vq_hook::listen::{self, Config, Entry, SignatureStatus, Summary};
-use vq_hook::{events, term, Error, Result};
+use vq_hook::{events, target, term, Error, Result};
 
 use super::{prompt, Ui, INTERRUPTED, SUCCESS};
 use crate::cli::ListenArgs;
@@ -104,7 +104,7 @@ fn ready(args: &ListenArgs, ui: Ui, url: &str, checked: bool) -> Result<()> {
             eprintln!("Saving each request in {}", dir.display());
         }
         if let Some(url) = &args.forward_to {
-            eprintln!("Forwarding accepted requests to {url}");
+            eprintln!("Forwarding accepted requests to {}", target::mask_text(url));
         }
         eprintln!("Press Ctrl-C to stop.");
     }
@@ -175,6 +175,9 @@ fn print_entry(entry: &Entry, json: bool, verbose: bool, quiet: bool) {
     let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
+/// Bodies longer than this are summarised on a terminal, not printed.
+const SHOWN_BODY: usize = 64 * 1024;
+
 pub(super) fn human(e: &Entry, verbose: bool, quiet: bool) -> String {
     let status = if (200..300).contains(&e.status) {
         e.status.to_string().green().bold()
@@ -220,9 +223,16 @@ pub(super) fn human(e: &Entry, verbose: bool, quiet: bool) -> String {
                 .map(|(k, v)| format!("  {}: {v}", k.cyan())),
         );
     }
-    let body = term::render_body(&e.raw_body);
-    if !body.is_empty() {
-        lines.push(body);
+    if e.raw_body.len() > SHOWN_BODY {
+        lines.push(format!(
+            "  ({} bytes of body: too long to show here; --save keeps it, --json prints it)",
+            e.raw_body.len()
+        ));
+    } else {
+        let body = term::render_body(&e.raw_body);
+        if !body.is_empty() {
+            lines.push(body);
+        }
     }
     if let Some(f) = &e.forward {
         match f.status {

@@ -53,9 +53,8 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            flag.store(true, Ordering::Relaxed);
-        }
+        interrupted().await;
+        flag.store(true, Ordering::Relaxed);
     });
     let summary = runtime.block_on(load::run(
         sender.clone(),
@@ -75,7 +74,15 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
         ));
     }
     if load.json {
-        report::emit(&format!("{}\n", summary.to_json()));
+        let mut v = summary.to_json();
+        v["summary"]["requested"] = load.n.into();
+        v["summary"]["interrupted"] = interrupted.into();
+        report::emit(&format!("{v}\n"));
+    } else if ui.quiet {
+        report::emit(&format!(
+            "delivered {}, failed {} of {} deliveries\n",
+            summary.delivered, summary.failed, load.n
+        ));
     } else {
         report::emit(&human(&summary, load.concurrency));
     }
@@ -86,6 +93,23 @@ pub fn run(load: Load<'_>, ui: Ui, sender: &Sender, policy: &Policy) -> Result<u
     } else {
         NEGATIVE
     })
+}
+
+/// Completes on Ctrl-C or SIGTERM (without the handler, SIGTERM would end
+/// the run before its summary).
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn progress_bar(n: u64, hidden: bool) -> ProgressBar {

@@ -17,7 +17,7 @@ pub fn header(request: &Request, ui: Ui) -> String {
         "{} {}  {}  delivery {}\n",
         "POST".bold(),
         target::display(&request.url),
-        request.event.cyan(),
+        shown_event(&request.event).cyan(),
         request.delivery_id
     );
     if ui.verbose {
@@ -116,7 +116,7 @@ pub fn verdict(report: &Report) -> String {
         format!(
             "{} {} to {} in {tries}\n",
             "delivered:".green().bold(),
-            r.event,
+            shown_event(&r.event),
             target::display(&r.url)
         )
     } else {
@@ -132,7 +132,7 @@ pub fn verdict(report: &Report) -> String {
         format!(
             "{} {} to {} after {tries} (last: {why})\n",
             "failed:".red().bold(),
-            r.event,
+            shown_event(&r.event),
             target::display(&r.url)
         )
     }
@@ -143,4 +143,13 @@ pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// The event for a line of output; a replayed capture may have none.
+fn shown_event(event: &str) -> &str {
+    if event.is_empty() {
+        "(no event)"
+    } else {
+        event
+    }
 }

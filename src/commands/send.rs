@@ -141,7 +141,9 @@ fn header_event(arg: Option<&str>, in_payload: Option<&str>) -> Result<String> {
     match (arg, in_payload) {
         (Some(a), Some(p)) if a != p => {
             term::warn(&format!(
-                "the payload's \"event\" is '{p}' but X-VisualQ-Event will say '{a}' (from the EVENT argument)"
+                "the payload's \"event\" is '{}' but X-VisualQ-Event will say '{a}' \
+                 (from the EVENT argument)",
+                p.escape_debug()
             ));
             Ok(a.to_string())
         }

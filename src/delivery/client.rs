@@ -141,7 +141,7 @@ impl Report {
 
     pub fn to_json(&self) -> Value {
         json!({
-            "event": self.request.event,
+            "event": (!self.request.event.is_empty()).then_some(&self.request.event),
             "url": crate::target::display(&self.request.url),
             "delivery": self.request.delivery_id,
             "signature": self.request.signature,
@@ -420,10 +420,29 @@ fn proxy_for(url: &Url) -> Option<(&'static str, String)> {
         "https" => &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
         _ => &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
     };
+    if bypassed(url) {
+        return None;
+    }
     names.iter().find_map(|n| {
         let value = std::env::var(n).ok().filter(|v| !v.trim().is_empty())?;
-        let shown = Url::parse(&value).map_or(value, |u| crate::target::display(&u));
-        Some((*n, shown))
+        // reqwest ignores a proxy value that is not a URL.
+        let parsed = Url::parse(&value).ok()?;
+        Some((*n, crate::target::display(&parsed)))
+    })
+}
+
+/// Whether NO_PROXY names this host (exactly, as a domain suffix, or `*`),
+/// so that no proxy was in play for it.
+fn bypassed(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let list = std::env::var("NO_PROXY")
+        .or_else(|_| std::env::var("no_proxy"))
+        .unwrap_or_default();
+    list.split(',').map(str::trim).any(|entry| {
+        let entry = entry.trim_start_matches('.');
+        !entry.is_empty() && (entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
     })
 }
 

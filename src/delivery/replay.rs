@@ -44,7 +44,7 @@ pub fn from_capture(
         )));
     }
     let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-    let new_signature = resign.map(|s| signature::sign(s, &capture.body));
+    let new_signature = resign.map(|s| sign_payload(s, capture)).transpose()?;
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut signature_written = false;
     for (name, value) in &capture.headers {
@@ -103,6 +103,28 @@ pub fn from_capture(
         headers,
         body: Bytes::from(capture.body.clone()),
     })
+}
+
+/// The signature of the payload as produced: for a compressed capture that
+/// is the decompressed body (what `verify` and `listen` check), not the
+/// bytes on the wire.
+fn sign_payload(secret: &Secret, capture: &Capture) -> Result<String> {
+    let encodings: Vec<&[u8]> = capture.header_values("Content-Encoding").collect();
+    if encodings.is_empty() {
+        return Ok(signature::sign(secret, &capture.body));
+    }
+    let (mut payload, _) = crate::capture::decoded(&encodings, &capture.body)?;
+    let mut signer = signature::Signer::new(secret.expose());
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut payload, &mut buf)
+            .map_err(|e| crate::capture::body_error(e, "the capture's body"))?;
+        if n == 0 {
+            break;
+        }
+        signer.update(&buf[..n]);
+    }
+    Ok(signature::header_value(&signer.finish()))
 }
 
 #[cfg(test)]

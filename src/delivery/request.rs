@@ -114,9 +114,19 @@ impl Request {
                 None => headers.push((name.clone(), value.clone())),
             }
         }
+        // What the report says must be what went on the wire, even when
+        // -H replaced the event or delivery header.
+        let sent = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let event = sent(EVENT_HEADER).unwrap_or_else(|| event.to_string());
+        let delivery_id = sent(DELIVERY_HEADER).unwrap_or(delivery_id);
         Ok(Request {
             url,
-            event: event.to_string(),
+            event,
             delivery_id,
             signature,
             headers,
@@ -217,7 +227,14 @@ pub fn parse_header(input: &str) -> Result<(String, String)> {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if !valid_name || value.contains(['\r', '\n']) {
+    if let Some(c) = input.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(Error::usage(format!(
+            "-H '{}' contains a control character ({}): a header must be one line of text",
+            input.escape_debug(),
+            c.escape_debug()
+        )));
+    }
+    if !valid_name {
         return Err(bad());
     }
     Ok((name.to_string(), value.trim().to_string()))
@@ -295,6 +312,16 @@ mod tests {
         let r = Request::new(url(), "e", vec![], &Signing::Secret(&s), None, &extra).unwrap();
         assert_eq!(r.headers[1], ("User-Agent".into(), "me".into()));
         assert_eq!(r.headers.last().unwrap().0, "X-A");
+        let own = vec![
+            parse_header("x-visualq-delivery: mine").unwrap(),
+            parse_header("X-VisualQ-Event: run.failed").unwrap(),
+        ];
+        let r = Request::new(url(), "e", vec![], &Signing::Unsigned, None, &own).unwrap();
+        assert_eq!(
+            (r.event.as_str(), r.delivery_id.as_str()),
+            ("run.failed", "mine")
+        );
+        assert!(parse_header("X-A\n: b").is_err());
         let sig = vec![parse_header("X-VisualQ-Signature: sha256=0").unwrap()];
         assert!(Request::new(url(), "e", vec![], &Signing::Secret(&s), None, &sig).is_err());
         let explicit = Signing::Value("sha256=1".into());

@@ -31,9 +31,11 @@ const HOP_BY_HOP: &[&str] = &[
 ];
 
 /// Checks a `--forward-to` value: an absolute http:// or https:// URL.
-pub fn parse_forward_url(input: &str) -> Result<reqwest::Url> {
-    let has_scheme = input.contains("://");
-    let url = reqwest::Url::parse(input).ok().filter(|_| has_scheme);
+pub fn parse_forward_url(raw: &str) -> Result<reqwest::Url> {
+    let has_scheme = raw.contains("://");
+    let url = reqwest::Url::parse(raw).ok().filter(|_| has_scheme);
+    let shown = crate::target::mask_text(raw);
+    let input = shown.as_str();
     match url {
         Some(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
         Some(u) => Err(Error::usage(format!(
@@ -100,7 +102,7 @@ pub async fn relay(
 ) -> (std::result::Result<Answer, String>, Forwarded) {
     let url = target(base, path_and_query);
     let mut out = Forwarded {
-        url: url.to_string(),
+        url: crate::target::display(&url),
         status: None,
         error: None,
         headers: BTreeMap::new(),

@@ -97,7 +97,8 @@ pub async fn handle(
         crate::term::body_as_json(payload)
     };
     entry.signature = judged.status;
-    if judged.error.is_some() {
+    let undecodable = judged.error.is_some();
+    if undecodable {
         entry.error = judged.error;
     }
     entry.duplicate = is_duplicate(&shared, entry.delivery.as_deref());
@@ -115,7 +116,14 @@ pub async fn handle(
         .await;
     }
 
-    let answer = decide(&shared, &parts, &bytes, &mut entry).await;
+    // A body that cannot be decompressed is malformed (as `verify` says,
+    // exit 2), not a bad signature: 400, and never forwarded.
+    let answer = if undecodable {
+        entry.status = 400;
+        json_answer(400, json!({"error": "the body cannot be decompressed"}))
+    } else {
+        decide(&shared, &parts, &bytes, &mut entry).await
+    };
     entry.raw_body = judged.payload.unwrap_or_else(|| bytes.to_vec());
     if let Some(delay) = shared.config.delay {
         tokio::time::sleep(delay).await;
@@ -252,8 +260,14 @@ fn judge_signature(
                 if let Some(s) = signer.as_mut() {
                     s.update(&buf[..n]);
                 }
-                let room = keep.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
+                // --max-body bounds the payload too: a small compressed
+                // body must not expand without limit.
+                if kept.len() + n > keep {
+                    return Err(crate::Error::malformed(format!(
+                        "the decompressed body is larger than --max-body ({keep} bytes)"
+                    )));
+                }
+                kept.extend_from_slice(&buf[..n]);
             }
         });
         if let Err(e) = streamed {
