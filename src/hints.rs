@@ -199,7 +199,7 @@ fn reserialised(value: &Value) -> Vec<(BodyFix, String)> {
 }
 
 /// Compact JSON the way PHP's `json_encode` and some other serialisers
-/// write it: non-ASCII as `\uXXXX` and `/` as `\/`.
+/// write it: non-ASCII as `\u` escapes (four hex digits) and `/` as `\/`.
 fn write_escaped(value: &Value, out: &mut String) {
     match value {
         Value::String(s) => {

@@ -246,7 +246,8 @@ pub fn consistency_warnings(value: &Value) -> Vec<String> {
     if let (true, Some(delta)) = (is_drop, delta) {
         if delta > -5.0 {
             out.push(format!(
-                "data.delta = {}: quality_score.dropped is only sent for a drop of 5 points or more",
+                "data.delta = {}: quality_score.dropped is only sent for a drop of 5 points \
+                 or more",
                 fmt_num(delta)
             ));
         }

@@ -187,7 +187,10 @@ proptest! {
         prop_assert_eq!(&value, &want);
 
         let mut doc = Value::Object(map.clone());
-        let overrides = Overrides { edits: vec![Edit::Set(path, value.clone())], ..Default::default() };
+        let overrides = Overrides {
+            edits: vec![Edit::Set(path, value.clone())],
+            ..Default::default()
+        };
         overrides.apply(&mut doc).unwrap();
         let after = doc.as_object().unwrap();
 

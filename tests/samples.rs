@@ -128,9 +128,12 @@ fn overrides_keep_order_and_type_values() {
         .clone();
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        "{\"event\":\"run.completed\",\"projectId\":\"p1\",\"projectName\":\"N\",\"projectSlug\":\"n\",\
-         \"runId\":\"r9\",\"runType\":\"seo-test\",\"data\":{\"total\":10,\"passed\":9,\"failed\":1,\
-         \"note\":\"3\",\"flag\":true},\"ci\":{\"branch\":\"main\"}}\n"
+        concat!(
+            r#"{"event":"run.completed","projectId":"p1","projectName":"N","projectSlug":"n","#,
+            r#""runId":"r9","runType":"seo-test","data":{"total":10,"passed":9,"failed":1,"#,
+            r#""note":"3","flag":true},"ci":{"branch":"main"}}"#,
+            "\n"
+        )
     );
     // scenario.approved has no runType: --run-type adds it last.
     vq().args([

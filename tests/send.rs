@@ -688,7 +688,10 @@ fn payload_files_are_sent_byte_for_byte() {
     let server = TestServer::start(vec![Reply::status(200)]);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.json");
-    let raw = "{ \"event\": \"run.started\",\n  \"note\": \"caf\u{e9} \\u00e9 \u{1f389}\", \"n\": 1.0 }\n";
+    let raw = concat!(
+        "{ \"event\": \"run.started\",\n",
+        "  \"note\": \"caf\u{e9} \\u00e9 \u{1f389}\", \"n\": 1.0 }\n"
+    );
     std::fs::write(&file, raw).unwrap();
     vq().args([
         "send",

@@ -158,7 +158,8 @@ fn header_event(arg: Option<&str>, in_payload: Option<&str>) -> Result<String> {
             Ok(p.to_string())
         }
         (None, None) => Err(Error::usage(
-            "the payload has no \"event\" field: name the event, e.g. 'vq-hook send run.completed --payload FILE'",
+            "the payload has no \"event\" field: name the event, \
+             e.g. 'vq-hook send run.completed --payload FILE'",
         )),
     }
 }
