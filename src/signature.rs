@@ -7,6 +7,8 @@
 //! whatever digest can be salvaged so a hint can say "right digest, wrong
 //! format" without ever accepting it.
 
+use std::io::{self, Read};
+
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -26,6 +28,27 @@ pub type Digest = [u8; 32];
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// How much of a streamed body is read at a time.
+pub const PIECE: usize = 64 * 1024;
+
+/// Reads `input` to its end in [`PIECE`]-sized pieces, handing each to
+/// `f`: the one read loop behind every streamed HMAC (`sign`, `verify`,
+/// `replay`, `listen`). Interrupted reads are retried.
+pub fn each_piece(
+    input: &mut impl Read,
+    mut f: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => f(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Incremental HMAC over a body that arrives in pieces.
 #[derive(Clone)]
 pub struct Signer {
@@ -41,6 +64,14 @@ impl Signer {
 
     pub fn update(&mut self, bytes: &[u8]) {
         self.mac.update(bytes);
+    }
+
+    /// Feeds all of `input` to the HMAC.
+    pub fn consume(&mut self, input: &mut impl Read) -> io::Result<()> {
+        each_piece(input, |piece| {
+            self.update(piece);
+            Ok(())
+        })
     }
 
     pub fn finish(self) -> Digest {

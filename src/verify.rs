@@ -13,9 +13,6 @@ use crate::signature::{self, header_value, Check, Digest, Received, Signer};
 /// need the whole body; beyond it the body is only hashed.
 pub const KEEP_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The size of the pieces fed to the HMACs.
-pub const PIECE: usize = 64 * 1024;
-
 /// Hashes a body, piece by piece, under every secret at once, and under the
 /// repaired forms of each secret that hints may need (a secret with stray
 /// quotes, say), so those hints work for bodies of any size too.
@@ -77,17 +74,13 @@ impl Hasher {
         self.total += piece.len() as u64;
     }
 
-    /// Reads `body` to its end in [`PIECE`]-sized pieces.
+    /// Reads `body` to its end, piece by piece.
     pub fn consume(mut self, body: &mut impl Read) -> io::Result<Hashed> {
-        let mut buf = vec![0u8; PIECE];
-        loop {
-            match body.read(&mut buf) {
-                Ok(0) => return Ok(self.finish()),
-                Ok(n) => self.update(&buf[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        signature::each_piece(body, |piece| {
+            self.update(piece);
+            Ok(())
+        })?;
+        Ok(self.finish())
     }
 
     pub fn finish(self) -> Hashed {
@@ -220,8 +213,8 @@ mod tests {
     #[test]
     fn keeps_a_bounded_prefix() {
         let mut h = Hasher::new(&[Secret::from_flag("k", 0)]);
-        let piece = vec![1u8; PIECE];
-        for _ in 0..(KEEP_LIMIT / PIECE + 2) {
+        let piece = vec![1u8; signature::PIECE];
+        for _ in 0..(KEEP_LIMIT / signature::PIECE + 2) {
             h.update(&piece);
         }
         let hashed = h.finish();

@@ -19,11 +19,19 @@ fn prompt_failed(e: dialoguer::Error) -> Error {
     Error::usage(format!("prompt cancelled: {e}"))
 }
 
+/// The secret from `--secret` or `--secret-file` only, never the
+/// environment (for `replay`, where only an explicit flag re-signs).
+pub fn flagged_secret(args: &SecretArgs) -> Result<Option<Secret>> {
+    if args.secret.is_none() && args.secret_file.is_none() {
+        return Ok(None);
+    }
+    optional_secret(args)
+}
+
 /// The secret from the flags or the environment, if any was given.
 pub fn optional_secret(args: &SecretArgs) -> Result<Option<Secret>> {
-    let flags: Vec<String> = args.secret.iter().cloned().collect();
-    let files: Vec<_> = args.secret_file.iter().cloned().collect();
-    Ok(secret::resolve(&flags, &files)?.into_iter().next())
+    let found = secret::resolve(args.secret.as_slice(), args.secret_file.as_slice())?;
+    Ok(found.into_iter().next())
 }
 
 /// The secret, asked for (hidden) on a terminal when none was given.

@@ -2,7 +2,6 @@
 //! exactly like `send`.
 
 use vq_hook::delivery::replay::from_capture;
-use vq_hook::secret;
 use vq_hook::{capture, target, term, Result};
 
 use super::send::{deliver, policy, runtime, sender};
@@ -23,13 +22,7 @@ pub fn run(args: &ReplayArgs, ui: Ui) -> Result<u8> {
     // Only an explicit flag re-signs: VQ_HOOK_SECRET in the environment is
     // meant for signing new deliveries, and silently re-signing would hide
     // what the capture really carried.
-    let flags: Vec<String> = args.secret.secret.iter().cloned().collect();
-    let files: Vec<_> = args.secret.secret_file.iter().cloned().collect();
-    let resign = if flags.is_empty() && files.is_empty() {
-        None
-    } else {
-        secret::resolve(&flags, &files)?.into_iter().next()
-    };
+    let resign = prompt::flagged_secret(&args.secret)?;
 
     let request = from_capture(&capture, url, resign.as_ref(), &args.retry.headers)?;
     let sender = sender(&args.delivery, &request)?;

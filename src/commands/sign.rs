@@ -1,6 +1,6 @@
 //! `vq-hook sign`: the signature header value for a body, streamed.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use vq_hook::signature::{header_value, Signer};
 use vq_hook::{Error, Result};
@@ -12,15 +12,9 @@ pub fn run(args: &SignArgs) -> Result<u8> {
     let secret = prompt::secret(&args.secret)?;
     let mut signer = Signer::new(secret.expose());
     let (mut reader, name) = open_input(args.file.as_deref())?;
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => signer.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io_on(name, e)),
-        }
-    }
+    signer
+        .consume(&mut reader)
+        .map_err(|e| Error::io_on(name, e))?;
     writeln!(std::io::stdout(), "{}", header_value(&signer.finish()))
         .map_err(|e| Error::io_on("stdout", e))?;
     Ok(SUCCESS)

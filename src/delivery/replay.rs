@@ -115,15 +115,9 @@ fn sign_payload(secret: &Secret, capture: &Capture) -> Result<String> {
     }
     let (mut payload, _) = crate::capture::decoded(&encodings, &capture.body)?;
     let mut signer = signature::Signer::new(secret.expose());
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = std::io::Read::read(&mut payload, &mut buf)
-            .map_err(|e| crate::capture::body_error(e, "the capture's body"))?;
-        if n == 0 {
-            break;
-        }
-        signer.update(&buf[..n]);
-    }
+    signer
+        .consume(&mut payload)
+        .map_err(|e| crate::capture::body_error(e, "the capture's body"))?;
     Ok(signature::header_value(&signer.finish()))
 }
 

@@ -250,25 +250,21 @@ fn judge_signature(
         let codings: Vec<&[u8]> = encodings.iter().map(Vec::as_slice).collect();
         let mut kept = Vec::new();
         let streamed = crate::capture::decoded(&codings, body).and_then(|(mut reader, _)| {
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let n = std::io::Read::read(&mut reader, &mut buf)
-                    .map_err(|e| crate::capture::body_error(e, "the body"))?;
-                if n == 0 {
-                    return Ok(());
-                }
+            let fed = signature::each_piece(&mut reader, |piece| {
                 if let Some(s) = signer.as_mut() {
-                    s.update(&buf[..n]);
+                    s.update(piece);
                 }
                 // --max-body bounds the payload too: a small compressed
                 // body must not expand without limit.
-                if kept.len() + n > keep {
-                    return Err(crate::Error::malformed(format!(
+                if kept.len() + piece.len() > keep {
+                    return Err(std::io::Error::other(format!(
                         "the decompressed body is larger than --max-body ({keep} bytes)"
                     )));
                 }
-                kept.extend_from_slice(&buf[..n]);
-            }
+                kept.extend_from_slice(piece);
+                Ok(())
+            });
+            fed.map_err(|e| crate::capture::body_error(e, "the body"))
         });
         if let Err(e) = streamed {
             let status = match signer {
