@@ -24,14 +24,21 @@ fn tty_command(args: &[&str]) -> Command {
 fn a_terminal_is_asked_for_event_url_and_a_hidden_secret() {
     let server = TestServer::start(vec![Reply::status(200)]);
     let mut p = Session::spawn(tty_command(&["send"])).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.set_expect_timeout(Some(Duration::from_secs(60)));
+    // Each prompt is drawn before it switches the terminal's mode; typing
+    // into that gap (easy on a loaded machine) can lose keys, so wait a
+    // moment after each one appears.
+    let settle = || std::thread::sleep(Duration::from_millis(200));
     p.expect("Event to send").unwrap();
+    settle();
     // Down once: run.completed.
     p.send("\x1b[B").unwrap();
     p.send("\r").unwrap();
     p.expect("Endpoint URL").unwrap();
+    settle();
     p.send_line(server.url()).unwrap();
     p.expect("Shared secret").unwrap();
+    settle();
     p.send_line("typed-secret-value").unwrap();
     let rest = p.expect(Eof).unwrap();
     let screen = String::from_utf8_lossy(rest.as_bytes()).into_owned();
