@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{output_text, sign, vq, Listening, Reply, TestServer};
+use common::{output_text, send_to, sign, vq, Listening, Reply, TestServer};
 use predicates::prelude::*;
 
 const SECRET: &str = "replay-secret-xyz";
@@ -14,16 +14,9 @@ const SECRET: &str = "replay-secret-xyz";
 fn saved_delivery(dir: &std::path::Path) -> PathBuf {
     let save = dir.to_str().unwrap();
     let listener = Listening::start(&["--secret", SECRET, "--save", save, "--json"]);
-    vq().args([
-        "send",
-        "run.completed",
-        "--url",
-        &listener.url,
-        "--secret",
-        SECRET,
-    ])
-    .assert()
-    .success();
+    send_to("run.completed", &listener.url, SECRET)
+        .assert()
+        .success();
     let entry = listener.entry();
     assert_eq!(entry["signature"], "valid");
     let (code, _) = listener.stop();

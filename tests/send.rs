@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{output_text, sign, vq, Reply, TestServer};
+use common::{output_text, send_to, sign, vq, Reply, TestServer};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -144,45 +144,24 @@ fn case_29_ipv6_literal_urls() {
     assert!(server.url().starts_with("http://[::1]:"));
     send(&server, "run.started").assert().success();
     assert_eq!(server.requests().len(), 1);
-    vq().args([
-        "send",
-        "run.started",
-        "--secret",
-        "s",
-        "--url",
-        "http://::1:8080/x",
-    ])
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("without brackets"));
+    send_to("run.started", "http://::1:8080/x", "s")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("without brackets"));
 }
 
 #[test]
 fn case_30_url_without_scheme_suggests_one_and_sends_nothing() {
-    vq().args([
-        "send",
-        "run.started",
-        "--secret",
-        "s",
-        "--url",
-        "localhost:3000/hook",
-    ])
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains(
-        "did you mean 'http://localhost:3000/hook'",
-    ));
-    vq().args([
-        "send",
-        "run.started",
-        "--secret",
-        "s",
-        "--url",
-        "ftp://127.0.0.1/x",
-    ])
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("only http:// and https://"));
+    send_to("run.started", "localhost:3000/hook", "s")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean 'http://localhost:3000/hook'",
+        ));
+    send_to("run.started", "ftp://127.0.0.1/x", "s")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only http:// and https://"));
 }
 
 /// The one test that runs the 10 s default timeout (twice: both attempts).
@@ -262,18 +241,11 @@ fn retry_after_wins_over_retry_delay_and_bad_values_are_ignored() {
         Reply::status(200),
     ]);
     let start = Instant::now();
-    vq().args([
-        "send",
-        "run.started",
-        "--url",
-        &server.url(),
-        "--secret",
-        SECRET,
-    ])
-    .args(["--retry-delay", "30s"])
-    .assert()
-    .success()
-    .stdout(predicate::str::contains("Retry-After: 0"));
+    send_to("run.started", &server.url(), SECRET)
+        .args(["--retry-delay", "30s"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Retry-After: 0"));
     assert!(start.elapsed() < Duration::from_secs(10));
 
     let server = TestServer::start(vec![
@@ -322,18 +294,11 @@ fn timeouts_and_resets_are_retried_like_5xx() {
         ));
     assert_eq!(server.requests().len(), 2);
 
-    vq().args([
-        "send",
-        "run.started",
-        "--url",
-        "http://127.0.0.1:1/",
-        "--secret",
-        "s",
-    ])
-    .args(["--retry-delay", "1ms"])
-    .assert()
-    .code(1)
-    .stdout(predicate::str::contains("could not connect"));
+    send_to("run.started", "http://127.0.0.1:1/", "s")
+        .args(["--retry-delay", "1ms"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("could not connect"));
 }
 
 #[test]
@@ -561,18 +526,11 @@ fn signature_flags() {
         .collect();
     assert_eq!(sigs.len(), 2);
 
-    vq().args([
-        "send",
-        "run.started",
-        "--url",
-        &server.url(),
-        "--secret",
-        "s",
-    ])
-    .args(["-H", "X-VisualQ-Signature: sha256=def"])
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("use --signature"));
+    send_to("run.started", &server.url(), "s")
+        .args(["-H", "X-VisualQ-Signature: sha256=def"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use --signature"));
     vq().args([
         "send",
         "run.started",
@@ -659,17 +617,10 @@ fn environment_supplies_url_and_secret() {
         .env("VQ_HOOK_SECRET", "ignored")
         .assert()
         .success();
-    vq().args([
-        "send",
-        "run.started",
-        "--secret",
-        "flag-secret",
-        "--url",
-        &server.url(),
-    ])
-    .env("VQ_HOOK_SECRET", "ignored")
-    .assert()
-    .success();
+    send_to("run.started", &server.url(), "flag-secret")
+        .env("VQ_HOOK_SECRET", "ignored")
+        .assert()
+        .success();
     let reqs = server.requests();
     for (r, key) in reqs
         .iter()
@@ -767,31 +718,17 @@ fn bad_values_are_usage_errors() {
         &["--repeat", "0"],
         &["--concurrency", "4"],
     ] {
-        vq().args([
-            "send",
-            "run.started",
-            "--secret",
-            "s",
-            "--url",
-            "http://127.0.0.1:1/",
-        ])
-        .args(args)
+        send_to("run.started", "http://127.0.0.1:1/", "s")
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with("vq-hook: error: "))
+            .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+    }
+    send_to("run.finished", "http://127.0.0.1:1/", "s")
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with("vq-hook: error: "))
-        .stderr(predicate::function(|s: &str| s.lines().count() == 1));
-    }
-    vq().args([
-        "send",
-        "run.finished",
-        "--secret",
-        "s",
-        "--url",
-        "http://127.0.0.1:1/",
-    ])
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("did you mean 'run.failed'"));
+        .stderr(predicate::str::contains("did you mean 'run.failed'"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use common::{sign, vq};
+use common::{send_to, sign, vq};
 use predicates::prelude::*;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -97,18 +97,13 @@ fn read_request(stream: &mut impl Read) -> Option<(String, Vec<u8>)> {
 #[test]
 fn an_untrusted_certificate_is_refused_and_said_so() {
     let server = TlsServer::start();
-    vq().args([
-        "send",
-        "run.started",
-        "--url",
-        &server.url(),
-        "--secret",
-        "s",
-    ])
-    .args(["--retry-delay", "1ms"])
-    .assert()
-    .code(1)
-    .stdout(predicate::str::contains("certificate").or(predicate::str::contains("Certificate")));
+    send_to("run.started", &server.url(), "s")
+        .args(["--retry-delay", "1ms"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("certificate").or(predicate::str::contains("Certificate")),
+        );
     assert!(server.bodies.lock().unwrap().is_empty());
 }
 
@@ -118,19 +113,12 @@ fn cacert_trusts_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &server.cert_pem).unwrap();
-    vq().args([
-        "send",
-        "run.completed",
-        "--url",
-        &server.url(),
-        "--secret",
-        "tls-secret",
-    ])
-    .arg("--cacert")
-    .arg(&ca)
-    .assert()
-    .success()
-    .stderr("");
+    send_to("run.completed", &server.url(), "tls-secret")
+        .arg("--cacert")
+        .arg(&ca)
+        .assert()
+        .success()
+        .stderr("");
     let bodies = server.bodies.lock().unwrap();
     assert_eq!(bodies.len(), 1);
     assert_eq!(bodies[0].0, sign("tls-secret", &bodies[0].1));

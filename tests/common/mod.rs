@@ -564,3 +564,11 @@ fn write_reply(stream: &mut TcpStream, reply: &Reply) -> bool {
         }
     }
 }
+
+/// `vq-hook send EVENT --url URL --secret SECRET`, the call most tests
+/// start from.
+pub fn send_to(event: &str, url: &str, secret: &str) -> Command {
+    let mut cmd = vq();
+    cmd.args(["send", event, "--url", url, "--secret", secret]);
+    cmd
+}
