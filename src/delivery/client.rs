@@ -19,7 +19,7 @@ pub const PLATFORM_TIMEOUT: Duration = Duration::from_secs(10);
 /// Answers slower than this are flagged: they are close to the limit.
 pub const SLOW: Duration = Duration::from_secs(8);
 /// How much of a response body is kept for display.
-pub(crate) const KEEP_BODY: usize = 1 << 20;
+const KEEP_BODY: usize = 1 << 20;
 
 /// TLS options; ignored for plain `http://`.
 #[derive(Clone, Debug, Default)]
@@ -61,6 +61,14 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// Counts a piece of the response body and keeps it while the kept
+    /// part is under [`KEEP_BODY`].
+    pub(crate) fn add_body(&mut self, chunk: &[u8]) {
+        self.body_len += chunk.len();
+        let room = KEEP_BODY.saturating_sub(self.body.len());
+        self.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
     /// An attempt that has not seen anything yet.
     pub(crate) fn new(number: u32) -> Self {
         Attempt {
@@ -302,13 +310,7 @@ async fn read_response(mut response: reqwest::Response, attempt: &mut Attempt, t
     attempt.set_head(response.status(), response.headers());
     loop {
         match response.chunk().await {
-            Ok(Some(chunk)) => {
-                attempt.body_len += chunk.len();
-                let room = KEEP_BODY.saturating_sub(attempt.body.len());
-                attempt
-                    .body
-                    .extend_from_slice(&chunk[..chunk.len().min(room)]);
-            }
+            Ok(Some(chunk)) => attempt.add_body(&chunk),
             Ok(None) => break,
             Err(e) => {
                 // The status already arrived; a broken body does not change

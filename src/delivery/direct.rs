@@ -31,7 +31,7 @@ use reqwest::header::{HeaderMap, HeaderValue, HOST};
 use reqwest::Url;
 use tokio::net::TcpStream;
 
-use super::client::{conclude, describe, Attempt, Policy, KEEP_BODY};
+use super::client::{conclude, describe, Attempt, Policy};
 use super::request::Request;
 
 /// The proxy variables reqwest reads for `http://` URLs.
@@ -146,11 +146,7 @@ impl Direct {
                     match tokio::time::timeout_at(deadline, incoming.frame()).await {
                         Ok(Some(Ok(frame))) => {
                             if let Ok(chunk) = frame.into_data() {
-                                attempt.body_len += chunk.len();
-                                let room = KEEP_BODY.saturating_sub(attempt.body.len());
-                                attempt
-                                    .body
-                                    .extend_from_slice(&chunk[..chunk.len().min(room)]);
+                                attempt.add_body(&chunk);
                             }
                         }
                         Ok(None) => break,
